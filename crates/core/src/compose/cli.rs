@@ -1,0 +1,65 @@
+//! The one place that builds Compose command lines.
+
+use std::{path::PathBuf, process::Stdio};
+
+use tokio::process::Command;
+
+use super::ComposeError;
+
+/// A located Compose v2: `docker compose` or a standalone `docker-compose`.
+#[derive(Debug, Clone)]
+pub struct ComposeCli {
+    program: PathBuf,
+    prefix: Vec<String>,
+    /// Version as Compose prints it, e.g. `2.40.3`.
+    pub version: String,
+}
+
+impl ComposeCli {
+    /// Finds Compose v2, preferring the Docker CLI plugin.
+    pub async fn locate() -> Result<Self, ComposeError> {
+        let candidates = [
+            (PathBuf::from("docker"), vec!["compose".to_owned()]),
+            (PathBuf::from("docker-compose"), vec![]),
+        ];
+        let mut version1 = None;
+        for (program, prefix) in candidates {
+            let mut cli = Self { program, prefix, version: String::new() };
+            let Ok(output) = cli.command().args(["version", "--short"]).output().await else { continue };
+            if !output.status.success() {
+                continue;
+            }
+            let version = String::from_utf8_lossy(&output.stdout).trim().trim_start_matches('v').to_owned();
+            let major = version.split('.').next().and_then(|m| m.parse::<u32>().ok());
+            match major {
+                Some(m) if m >= 2 => {
+                    cli.version = version;
+                    return Ok(cli);
+                }
+                _ => version1 = Some(version),
+            }
+        }
+        Err(match version1 {
+            Some(version) => ComposeError::Version1 { version },
+            None => ComposeError::Missing,
+        })
+    }
+
+    /// A Compose command: fixed locale, no stdin, killed if dropped.
+    pub fn command(&self) -> Command {
+        let mut command = Command::new(&self.program);
+        command
+            .args(&self.prefix)
+            .env("LC_ALL", "C")
+            .env("COMPOSE_ANSI", "never")
+            .env("COMPOSE_STATUS_STDOUT", "0")
+            .stdin(Stdio::null())
+            .kill_on_drop(true);
+        command
+    }
+
+    /// The program run, for messages.
+    pub fn program(&self) -> &PathBuf {
+        &self.program
+    }
+}

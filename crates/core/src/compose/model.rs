@@ -1,0 +1,151 @@
+//! Typed view of `docker compose config --format json`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// A resolved Compose project.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ComposeModel {
+    /// Project name.
+    #[serde(default)]
+    pub name: String,
+    /// Services by name (only those of active profiles).
+    #[serde(default)]
+    pub services: BTreeMap<String, Service>,
+    /// Named networks.
+    #[serde(default)]
+    pub networks: BTreeMap<String, serde_json::Value>,
+    /// Named volumes.
+    #[serde(default)]
+    pub volumes: BTreeMap<String, serde_json::Value>,
+}
+
+/// One service of the resolved model.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Service {
+    /// Image reference, when given.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// Build settings, when the image is built locally.
+    #[serde(default)]
+    pub build: Option<serde_json::Value>,
+    /// Published ports.
+    #[serde(default)]
+    pub ports: Vec<PortMapping>,
+    /// Health probe.
+    #[serde(default)]
+    pub healthcheck: Option<Healthcheck>,
+    /// Services this one waits for.
+    #[serde(default)]
+    pub depends_on: BTreeMap<String, DependsOn>,
+    /// Resources and replicas.
+    #[serde(default)]
+    pub deploy: Option<Deploy>,
+    /// Profiles the service belongs to.
+    #[serde(default)]
+    pub profiles: Vec<String>,
+}
+
+/// A published port.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct PortMapping {
+    /// Container port.
+    #[serde(default)]
+    pub target: u16,
+    /// Host port or range, as Compose prints it.
+    #[serde(default)]
+    pub published: Option<String>,
+    /// Host address, empty for all.
+    #[serde(default)]
+    pub host_ip: Option<String>,
+    /// `tcp` or `udp`.
+    #[serde(default)]
+    pub protocol: Option<String>,
+}
+
+impl PortMapping {
+    /// Host ports this mapping publishes (ranges expanded).
+    pub fn host_ports(&self) -> Vec<u16> {
+        let Some(published) = &self.published else { return Vec::new() };
+        match published.split_once('-') {
+            Some((a, b)) => match (a.parse::<u16>(), b.parse::<u16>()) {
+                (Ok(a), Ok(b)) if a <= b => (a..=b).collect(),
+                _ => Vec::new(),
+            },
+            None => published.parse().ok().into_iter().collect(),
+        }
+    }
+}
+
+/// A service's healthcheck.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Healthcheck {
+    /// The probe command.
+    #[serde(default)]
+    pub test: Vec<String>,
+    /// Whether the image's healthcheck is switched off.
+    #[serde(default)]
+    pub disable: bool,
+}
+
+/// A `depends_on` entry.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct DependsOn {
+    /// `service_started`, `service_healthy` or `service_completed_successfully`.
+    #[serde(default)]
+    pub condition: String,
+}
+
+/// `deploy:` settings.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Deploy {
+    /// Number of containers.
+    #[serde(default)]
+    pub replicas: Option<u32>,
+    /// Limits and reservations.
+    #[serde(default)]
+    pub resources: Resources,
+}
+
+/// `deploy.resources`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Resources {
+    /// Reservations, including GPU devices.
+    #[serde(default)]
+    pub reservations: Option<Reservations>,
+}
+
+/// `deploy.resources.reservations`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Reservations {
+    /// Device requests such as GPUs.
+    #[serde(default)]
+    pub devices: Vec<DeviceRequest>,
+}
+
+/// A device reservation.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct DeviceRequest {
+    /// Capabilities such as `gpu`.
+    #[serde(default)]
+    pub capabilities: Vec<String>,
+    /// Driver, e.g. `nvidia`.
+    #[serde(default)]
+    pub driver: Option<String>,
+}
+
+impl Service {
+    /// Whether the service reserves a GPU.
+    pub fn wants_gpu(&self) -> bool {
+        self.deploy
+            .as_ref()
+            .and_then(|d| d.resources.reservations.as_ref())
+            .is_some_and(|r| r.devices.iter().any(|d| d.capabilities.iter().any(|c| c == "gpu")))
+    }
+
+    /// Whether the service has an active healthcheck.
+    pub fn has_healthcheck(&self) -> bool {
+        self.healthcheck.as_ref().is_some_and(|h| !h.disable && h.test.first().is_some_and(|t| t != "NONE"))
+    }
+}

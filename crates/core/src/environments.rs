@@ -1,0 +1,117 @@
+//! The environments of a workspace as both front ends list them.
+
+use futures_util::future::join_all;
+use serde::Serialize;
+
+use crate::{
+    compose::{self, ComposeCli, ComposeModel, ProjectSpec},
+    schema::Requirements,
+    secrets::Sensitive,
+    ErrorReport, Workspace,
+};
+
+/// Value given to secrets when only the model's shape is needed (listing services and ports).
+const PLACEHOLDER_SECRET: &str = "stackpilot-placeholder";
+
+/// One environment: what the schema says and what Compose resolves.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnvironmentSummary {
+    /// Name used on the command line, e.g. `dev`.
+    pub name: String,
+    /// Title for people.
+    pub title: String,
+    /// What it is for.
+    pub description: Option<String>,
+    /// Compose project name.
+    pub project: String,
+    /// Compose files as the schema lists them.
+    pub compose_files: Vec<String>,
+    /// Active profiles.
+    pub profiles: Vec<String>,
+    /// What the workstation needs (sizes in bytes).
+    pub requires: Requirements,
+    /// The services Compose resolves, or why it could not.
+    pub services: ServiceList,
+}
+
+/// The services of an environment, as Compose resolves them.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "status", rename_all = "camelCase")]
+pub enum ServiceList {
+    /// Compose resolved the model.
+    Resolved {
+        /// Services in name order.
+        services: Vec<ServiceSummary>,
+    },
+    /// Compose is missing or rejected the files.
+    Unavailable {
+        /// Why.
+        error: ErrorReport,
+    },
+}
+
+/// One service in a listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceSummary {
+    /// Service name.
+    pub name: String,
+    /// Image, when not built locally.
+    pub image: Option<String>,
+    /// Host ports it publishes.
+    pub ports: Vec<u16>,
+    /// Whether it reserves a GPU.
+    pub gpu: bool,
+    /// Whether it has a healthcheck.
+    pub healthcheck: bool,
+}
+
+fn services_of(model: &ComposeModel) -> Vec<ServiceSummary> {
+    model
+        .services
+        .iter()
+        .map(|(name, service)| ServiceSummary {
+            name: name.clone(),
+            image: service.image.clone(),
+            ports: service.ports.iter().flat_map(|p| p.host_ports()).collect(),
+            gpu: service.wants_gpu(),
+            healthcheck: service.has_healthcheck(),
+        })
+        .collect()
+}
+
+/// Lists every environment, resolving each one's services through Compose concurrently.
+pub async fn summarize(workspace: &Workspace) -> Vec<EnvironmentSummary> {
+    let cli = ComposeCli::locate().await;
+    let schema = &workspace.schema;
+    let jobs = schema.environments.iter().map(|(name, environment)| {
+        let cli = &cli;
+        async move {
+            let services = match cli {
+                Err(error) => ServiceList::Unavailable { error: ErrorReport::of(error) },
+                Ok(cli) => {
+                    let mut spec = ProjectSpec::of(workspace, name, environment);
+                    spec.secrets = schema
+                        .secret_names(environment)
+                        .into_iter()
+                        .map(|s| (s.to_owned(), Sensitive::new(PLACEHOLDER_SECRET.to_owned())))
+                        .collect();
+                    match compose::config(cli, &spec).await {
+                        Ok(model) => ServiceList::Resolved { services: services_of(&model) },
+                        Err(error) => ServiceList::Unavailable { error: ErrorReport::of(&error) },
+                    }
+                }
+            };
+            EnvironmentSummary {
+                name: name.to_owned(),
+                title: environment.title.clone(),
+                description: environment.description.clone(),
+                project: schema.compose_project(name),
+                compose_files: environment.compose.clone(),
+                profiles: environment.profiles.clone(),
+                requires: environment.requires.clone(),
+                services,
+            }
+        }
+    });
+    join_all(jobs).await
+}

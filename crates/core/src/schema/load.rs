@@ -1,0 +1,254 @@
+//! Reads a schema file: strict parsing, then the checks that need the whole file.
+
+use std::path::Path;
+
+use serde_path_to_error::Segment;
+
+use super::{locate, Position, Schema, SchemaError, SchemaIssue, SecretSelection};
+
+/// The schema format version this Stackpilot reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Reads and validates the schema at `path`.
+pub fn load(path: &Path) -> Result<Schema, SchemaError> {
+    let source = std::fs::read_to_string(path)
+        .map_err(|source| SchemaError::Unreadable { path: path.to_owned(), source })?;
+    parse(&source, path)
+}
+
+/// Parses and validates schema text; `path` names the file in errors and
+/// anchors the relative compose paths.
+pub fn parse(source: &str, path: &Path) -> Result<Schema, SchemaError> {
+    let issue = |segments: Vec<String>, message: String, hint: Option<String>| SchemaIssue {
+        file: path.to_owned(),
+        position: locate::locate(source, &segments),
+        key_path: dotted(&segments),
+        message,
+        hint,
+    };
+    if source.trim().is_empty() {
+        return Err(SchemaError::Invalid(vec![issue(
+            vec![],
+            "the file is empty".into(),
+            Some("start from the example in docs/schema.md".into()),
+        )]));
+    }
+    let deserializer = serde_yaml::Deserializer::from_str(source);
+    let schema: Schema = serde_path_to_error::deserialize(deserializer)
+        .map_err(|error| SchemaError::Invalid(vec![parse_issue(source, path, error)]))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let issues = validate(&schema, base)
+        .into_iter()
+        .map(|(segments, message, hint)| issue(segments, message, hint))
+        .collect::<Vec<_>>();
+    if issues.is_empty() {
+        Ok(schema)
+    } else {
+        Err(SchemaError::Invalid(issues))
+    }
+}
+
+fn dotted(segments: &[String]) -> String {
+    let mut out = String::new();
+    for segment in segments {
+        if segment.chars().all(|c| c.is_ascii_digit()) && !out.is_empty() {
+            out.push_str(&format!("[{segment}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(segment);
+        }
+    }
+    out
+}
+
+fn parse_issue(source: &str, path: &Path, error: serde_path_to_error::Error<serde_yaml::Error>) -> SchemaIssue {
+    let segments: Vec<String> = error
+        .path()
+        .iter()
+        .filter_map(|segment| match segment {
+            Segment::Map { key } => Some(key.clone()),
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Enum { variant } => Some(variant.clone()),
+            Segment::Unknown => None,
+        })
+        .collect();
+    let inner = error.inner();
+    let position = inner
+        .location()
+        .map(|l| Position { line: l.line(), column: l.column() })
+        .or_else(|| locate::locate(source, &segments));
+    let message = clean_message(&inner.to_string());
+    let line_text = position.and_then(|p| source.lines().nth(p.line.saturating_sub(1)));
+    let hint = hint_for(&message, line_text);
+    SchemaIssue { file: path.to_owned(), position, key_path: dotted(&segments), message, hint }
+}
+
+/// serde_yaml puts the path before and the location after its message; both
+/// are reported in their own fields.
+fn clean_message(text: &str) -> String {
+    let text = match text.rfind(" at line ") {
+        Some(i) => &text[..i],
+        None => text,
+    };
+    let text = match text.split_once(": ") {
+        Some((head, tail)) if !head.contains(' ') && !tail.is_empty() => tail,
+        _ => text,
+    };
+    text.to_owned()
+}
+
+fn hint_for(message: &str, line: Option<&str>) -> Option<String> {
+    if line.is_some_and(|l| l.contains('\t')) || message.contains("tab") {
+        return Some("YAML does not allow tabs for indentation: indent with spaces".into());
+    }
+    let hint = if message.starts_with("unknown field") {
+        "check the spelling; docs/schema.md lists the keys allowed here"
+    } else if message.starts_with("missing field") {
+        "add the missing key; docs/schema.md shows an example"
+    } else if message.contains("defined twice") || message.contains("duplicate") {
+        "remove one of the two entries: YAML keeps only one of them"
+    } else if message.starts_with("invalid type") {
+        "give the value the type the message names; docs/schema.md has an example"
+    } else if message.contains("unknown variant") {
+        "use one of the values the message lists"
+    } else if message.contains("mapping values are not allowed")
+        || message.contains("did not find expected")
+        || message.contains("could not find expected")
+        || message.contains("while parsing")
+        || message.contains("while scanning")
+    {
+        "this is a YAML syntax error: check the indentation, colons and quotes on this line and the one above"
+    } else {
+        return None;
+    };
+    Some(hint.into())
+}
+
+type Found = (Vec<String>, String, Option<String>);
+
+fn path_of(parts: &[&str]) -> Vec<String> {
+    parts.iter().map(|p| (*p).to_owned()).collect()
+}
+
+fn is_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+fn is_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn validate(schema: &Schema, base: &Path) -> Vec<Found> {
+    let mut found: Vec<Found> = Vec::new();
+    if schema.version != SCHEMA_VERSION {
+        found.push((
+            path_of(&["version"]),
+            format!("schema version {} is not supported; this Stackpilot reads version {SCHEMA_VERSION}", schema.version),
+            Some(format!("set `version: {SCHEMA_VERSION}`")),
+        ));
+    }
+    if !is_name(&schema.project) {
+        found.push((
+            path_of(&["project"]),
+            format!("`{}` cannot be a Compose project name", schema.project),
+            Some("use lowercase letters, digits, `-` and `_`, starting with a letter or digit".into()),
+        ));
+    }
+    for (name, _) in schema.variables.iter() {
+        check_variable_name(&mut found, &["variables", name], name);
+    }
+    for (name, rule) in schema.secrets.iter() {
+        check_variable_name(&mut found, &["secrets", name], name);
+        if schema.variables.contains_key(name) {
+            found.push((
+                path_of(&["secrets", name]),
+                format!("`{name}` is both a variable and a secret"),
+                Some("keep it under `secrets:` only, so its value never lands in a file".into()),
+            ));
+        }
+        if let Err(why) = rule.format() {
+            found.push((path_of(&["secrets", name]), why, None));
+        }
+    }
+    if schema.environments.is_empty() {
+        found.push((
+            path_of(&["environments"]),
+            "no environments are defined".into(),
+            Some("add at least one, for example `dev:` with `title` and `compose`".into()),
+        ));
+    }
+    for (env_name, env) in schema.environments.iter() {
+        let at = |rest: &[&str]| {
+            let mut segments = path_of(&["environments", env_name]);
+            segments.extend(rest.iter().map(|s| (*s).to_owned()));
+            segments
+        };
+        if !is_name(env_name) {
+            found.push((
+                at(&[]),
+                format!("`{env_name}` cannot be an environment name"),
+                Some("use lowercase letters, digits, `-` and `_`, starting with a letter or digit".into()),
+            ));
+        }
+        if env.compose.is_empty() {
+            found.push((at(&["compose"]), "no compose files are listed".into(), Some("list at least one, e.g. `compose: [docker-compose.yml]`".into())));
+        }
+        for (i, file) in env.compose.iter().enumerate() {
+            if !base.join(file).is_file() {
+                found.push((
+                    at(&["compose", &i.to_string()]),
+                    format!("compose file `{file}` does not exist"),
+                    Some(format!("paths are relative to the schema's folder {}", base.display())),
+                ));
+            }
+        }
+        if let SecretSelection::Names(names) = &env.secrets {
+            for (i, name) in names.iter().enumerate() {
+                if !schema.secrets.contains_key(name) {
+                    let known = schema.secrets.keys().collect::<Vec<_>>().join(", ");
+                    found.push((
+                        at(&["secrets", &i.to_string()]),
+                        format!("secret `{name}` is not defined under `secrets:`"),
+                        Some(if known.is_empty() {
+                            "define it under the top-level `secrets:`".into()
+                        } else {
+                            format!("define it under the top-level `secrets:` or use one of: {known}")
+                        }),
+                    ));
+                }
+            }
+        }
+        for (name, _) in env.variables.iter() {
+            check_variable_name(&mut found, &["environments", env_name, "variables", name], name);
+            if schema.secrets.contains_key(name) {
+                found.push((
+                    at(&["variables", name]),
+                    format!("`{name}` is a secret and cannot be set as a plain variable"),
+                    Some("remove it here; Stackpilot generates it into the keychain".into()),
+                ));
+            }
+        }
+        for (service, settings) in env.services.iter() {
+            if settings.cpus.is_some_and(|c| !(c > 0.0)) {
+                found.push((at(&["services", service, "cpus"]), "`cpus` must be greater than zero".into(), None));
+            }
+        }
+    }
+    found
+}
+
+fn check_variable_name(found: &mut Vec<Found>, at: &[&str], name: &str) {
+    if !is_variable_name(name) {
+        found.push((
+            path_of(at),
+            format!("`{name}` is not a valid environment variable name"),
+            Some("use letters, digits and `_`, not starting with a digit".into()),
+        ));
+    }
+}

@@ -1,0 +1,111 @@
+//! Finds where a key path sits in a YAML text, for errors found after parsing.
+
+use yaml_rust2::parser::{Event, Parser};
+
+/// A 1-based line and column in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Position {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+enum Node {
+    Map(Vec<(String, Position, Node)>),
+    Seq(Vec<(Position, Node)>),
+    Leaf,
+}
+
+/// Position of the key (or sequence item) at the end of `path`, or of the
+/// deepest part of it that exists.
+pub fn locate(source: &str, path: &[String]) -> Option<Position> {
+    let mut parser = Parser::new_from_str(source);
+    let root = loop {
+        match parser.next_token().ok()?.0 {
+            Event::StreamStart | Event::DocumentStart | Event::Nothing => continue,
+            Event::StreamEnd | Event::DocumentEnd => return None,
+            start => break read_node(&mut parser, start)?,
+        }
+    };
+    let mut node = &root;
+    let mut found = None;
+    for segment in path {
+        let next = match node {
+            Node::Map(entries) => entries
+                .iter()
+                .find(|(key, _, _)| key == segment)
+                .map(|(_, pos, child)| (*pos, child)),
+            Node::Seq(items) => segment
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| items.get(i))
+                .map(|(pos, child)| (*pos, child)),
+            Node::Leaf => None,
+        };
+        match next {
+            Some((pos, child)) => {
+                found = Some(pos);
+                node = child;
+            }
+            None => break,
+        }
+    }
+    found
+}
+
+fn position(marker: yaml_rust2::scanner::Marker) -> Position {
+    Position { line: marker.line(), column: marker.col() + 1 }
+}
+
+fn read_node(parser: &mut Parser<std::str::Chars<'_>>, start: Event) -> Option<Node> {
+    match start {
+        Event::MappingStart(..) => {
+            let mut entries = Vec::new();
+            loop {
+                let (event, marker) = parser.next_token().ok()?;
+                let key = match event {
+                    Event::MappingEnd => return Some(Node::Map(entries)),
+                    Event::Scalar(text, ..) => text,
+                    other => {
+                        // Complex keys are not used in the schema; skip them.
+                        read_node(parser, other)?;
+                        String::new()
+                    }
+                };
+                let (value, _) = parser.next_token().ok()?;
+                let child = read_node(parser, value)?;
+                entries.push((key, position(marker), child));
+            }
+        }
+        Event::SequenceStart(..) => {
+            let mut items = Vec::new();
+            loop {
+                let (event, marker) = parser.next_token().ok()?;
+                if matches!(event, Event::SequenceEnd) {
+                    return Some(Node::Seq(items));
+                }
+                let child = read_node(parser, event)?;
+                items.push((position(marker), child));
+            }
+        }
+        _ => Some(Node::Leaf),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{locate, Position};
+
+    fn path(p: &str) -> Vec<String> {
+        p.split('.').map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn finds_nested_keys_and_items() {
+        let text = "a:\n  b:\n    - x\n    - y\n  c: 1\n";
+        assert_eq!(locate(text, &path("a.c")), Some(Position { line: 5, column: 3 }));
+        assert_eq!(locate(text, &path("a.b.1")), Some(Position { line: 4, column: 7 }));
+        assert_eq!(locate(text, &path("a.missing")), Some(Position { line: 1, column: 1 }));
+    }
+}

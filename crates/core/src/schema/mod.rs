@@ -1,0 +1,50 @@
+//! The environment schema (version 1): model, strict loader, and errors with positions.
+
+mod duration;
+mod error;
+mod load;
+mod locate;
+mod model;
+mod ordered_map;
+mod secret_rule;
+mod size;
+
+pub use duration::Timeout;
+pub use error::{SchemaError, SchemaIssue};
+pub use load::{load, parse, SCHEMA_VERSION};
+pub use locate::Position;
+pub use model::{
+    Charset, Encoding, Environment, Requirements, Scalar, Schema, SecretRule, SecretScope, SecretSelection,
+    ServiceSettings,
+};
+pub use ordered_map::OrderedMap;
+pub use secret_rule::{charset_alphabet, SecretFormat, MIN_ENTROPY_BITS};
+pub use size::ByteSize;
+
+impl Schema {
+    /// The Compose project name of an environment: `<project>-<env>`.
+    pub fn compose_project(&self, environment: &str) -> String {
+        format!("{}-{environment}", self.project)
+    }
+
+    /// Names of the secrets an environment uses, in schema order.
+    pub fn secret_names<'a>(&'a self, environment: &'a Environment) -> Vec<&'a str> {
+        match &environment.secrets {
+            SecretSelection::All => self.secrets.keys().collect(),
+            SecretSelection::Names(names) => names.iter().map(String::as_str).collect(),
+        }
+    }
+
+    /// Non-secret variables of an environment: shared ones, overridden by its own.
+    pub fn variables_for(&self, environment: &Environment) -> Vec<(String, String)> {
+        let mut merged: Vec<(String, String)> =
+            self.variables.iter().map(|(k, v)| (k.to_owned(), v.0.clone())).collect();
+        for (key, value) in environment.variables.iter() {
+            match merged.iter_mut().find(|(k, _)| k == key) {
+                Some(slot) => slot.1 = value.0.clone(),
+                None => merged.push((key.to_owned(), value.0.clone())),
+            }
+        }
+        merged
+    }
+}
