@@ -1,1 +1,55 @@
-fn main(){}
+//! `stackpilot`: validate, start and watch the environments of a Compose stack.
+
+mod commands;
+mod failure;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+
+use crate::failure::Failure;
+
+/// Pick an environment of a multi-environment Compose stack, check the workstation, start it
+#[derive(Debug, Parser)]
+#[command(name = "stackpilot", version, about, long_about = None)]
+struct Cli {
+    /// Workspace folder or schema file (default: $STACKPILOT_WORKSPACE, the nearest
+    /// folder with a schema, else the built-in multimodal stack)
+    #[arg(long, global = true, value_name = "DIR")]
+    workspace: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Envs(commands::envs::EnvsArgs),
+    #[command(subcommand)]
+    Schema(commands::schema::SchemaCommand),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STACKPILOT_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => return Failure::internal(format!("cannot start the async runtime: {e}")).report(),
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Envs(args) => commands::envs::cmd_envs(cli.workspace.as_deref(), args).await,
+            Command::Schema(command) => commands::schema::cmd_schema(cli.workspace.as_deref(), command),
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(failure) => failure.report(),
+    }
+}

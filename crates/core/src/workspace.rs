@@ -33,6 +33,15 @@ pub enum WorkspaceError {
     /// The schema has errors.
     #[error(transparent)]
     Schema(#[from] SchemaError),
+    /// The built-in default workspace could not be written out.
+    #[error("cannot write the default workspace to {}: {source}", dir.display())]
+    DefaultUnavailable {
+        /// Where it was to be written.
+        dir: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
     /// The environment is not in the schema.
     #[error("there is no environment `{name}` in {}", schema.display())]
     UnknownEnvironment {
@@ -50,6 +59,7 @@ impl Diagnostic for WorkspaceError {
         match self {
             Self::NotFound { .. } => "WorkspaceNotFound",
             Self::Schema(e) => e.code(),
+            Self::DefaultUnavailable { .. } => "WorkspaceNotFound",
             Self::UnknownEnvironment { .. } => "UnknownEnvironment",
         }
     }
@@ -61,6 +71,7 @@ impl Diagnostic for WorkspaceError {
             ),
             Self::Schema(SchemaError::Unreadable { .. }) => Some("check the path and its permissions".into()),
             Self::Schema(SchemaError::Invalid(_)) => Some("fix the lines named above; `stackpilot schema check` re-checks the file".into()),
+            Self::DefaultUnavailable { .. } => Some("set XDG_DATA_HOME to a writable folder, or pass --workspace".into()),
             Self::UnknownEnvironment { known, .. } => Some(format!("choose one of: {}", known.join(", "))),
         }
     }
@@ -73,23 +84,43 @@ impl Workspace {
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
             (dir, path.to_path_buf())
         } else {
-            let found = SCHEMA_LOCATIONS
-                .iter()
-                .map(|relative| path.join(relative))
-                .find(|candidate| candidate.is_file())
-                .ok_or_else(|| WorkspaceError::NotFound { dir: path.to_path_buf() })?;
+            let found = Self::schema_file(path).ok_or_else(|| WorkspaceError::NotFound { dir: path.to_path_buf() })?;
             (path.to_path_buf(), found)
         };
         let schema = schema::load(&schema_path)?;
         Ok(Self { root, schema_path, schema })
     }
 
+    /// The workspace to use: the one named, else `$STACKPILOT_WORKSPACE`, else the
+    /// nearest one above the current folder, else the built-in default (written
+    /// out to the user's data folder, keeping any edits made there).
+    pub fn resolve(explicit: Option<&Path>) -> Result<Self, WorkspaceError> {
+        if let Some(path) = explicit {
+            return Self::open(path);
+        }
+        if let Some(path) = std::env::var_os("STACKPILOT_WORKSPACE").filter(|p| !p.is_empty()) {
+            return Self::open(Path::new(&path));
+        }
+        if let Some(found) = std::env::current_dir().ok().as_deref().and_then(Self::discover) {
+            return Self::open(&found);
+        }
+        let dir = crate::default_workspace::default_dir().ok_or_else(|| WorkspaceError::DefaultUnavailable {
+            dir: PathBuf::from("~/.local/share/stackpilot/default-workspace"),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no home folder"),
+        })?;
+        crate::default_workspace::materialize(&dir)
+            .map_err(|source| WorkspaceError::DefaultUnavailable { dir: dir.clone(), source })?;
+        Self::open(&dir)
+    }
+
     /// Walks up from `start` to the first folder that holds a schema.
     pub fn discover(start: &Path) -> Option<PathBuf> {
-        start
-            .ancestors()
-            .find(|dir| SCHEMA_LOCATIONS.iter().any(|relative| dir.join(relative).is_file()))
-            .map(Path::to_path_buf)
+        start.ancestors().find(|dir| Self::schema_file(dir).is_some()).map(Path::to_path_buf)
+    }
+
+    /// The schema file inside a folder, from the first of [`SCHEMA_LOCATIONS`] that exists.
+    pub fn schema_file(dir: &Path) -> Option<PathBuf> {
+        SCHEMA_LOCATIONS.iter().map(|relative| dir.join(relative)).find(|candidate| candidate.is_file())
     }
 
     /// The folder compose paths are relative to.

@@ -57,13 +57,19 @@ impl ByteSize {
 }
 
 impl fmt::Display for ByteSize {
+    /// Whole decimal units when exact (`8GB`), else binary units (`1.5GiB`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let bytes = self.0;
+        for (name, multiplier) in [("TB", 1_000_000_000_000u64), ("GB", 1_000_000_000), ("MB", 1_000_000)] {
+            if bytes >= multiplier && bytes % multiplier == 0 {
+                return write!(f, "{}{name}", bytes / multiplier);
+            }
+        }
         for (name, multiplier) in [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
             if bytes >= multiplier {
                 let value = bytes as f64 / multiplier as f64;
-                return if (value - value.round()).abs() < 0.05 {
-                    write!(f, "{}{name}", value.round())
+                return if bytes % multiplier == 0 {
+                    write!(f, "{}{name}", bytes / multiplier)
                 } else {
                     write!(f, "{value:.1}{name}")
                 };
@@ -126,5 +132,6 @@ mod tests {
         assert_eq!(ByteSize(8 << 30).to_string(), "8GiB");
         assert_eq!(ByteSize(3 << 29).to_string(), "1.5GiB");
         assert_eq!(ByteSize(512).to_string(), "512B");
+        assert_eq!(ByteSize(20_000_000_000).to_string(), "20GB");
     }
 }

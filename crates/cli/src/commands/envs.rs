@@ -1,0 +1,71 @@
+//! `stackpilot envs`
+
+use std::{path::Path, process::ExitCode};
+
+use clap::Args;
+use serde::Serialize;
+use stackpilot_core::{
+    environments::{self, EnvironmentSummary, ServiceList},
+    Workspace,
+};
+
+use super::print_json;
+use crate::Failure;
+
+/// List the environments of the workspace with their services and requirements
+#[derive(Debug, Args)]
+pub struct EnvsArgs {
+    /// Print JSON instead of text
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct Listing<'a> {
+    workspace: &'a Path,
+    schema: &'a Path,
+    environments: &'a [EnvironmentSummary],
+}
+
+pub async fn cmd_envs(workspace: Option<&Path>, args: EnvsArgs) -> Result<ExitCode, Failure> {
+    let workspace = Workspace::resolve(workspace).map_err(|e| Failure::input(&e))?;
+    let summaries = environments::summarize(&workspace).await;
+    if args.json {
+        print_json(&Listing { workspace: &workspace.root, schema: &workspace.schema_path, environments: &summaries })?;
+    } else {
+        println!("{} environments in {}\n", summaries.len(), workspace.schema_path.display());
+        for summary in &summaries {
+            print_summary(summary);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_summary(env: &EnvironmentSummary) {
+    println!("{} — {}", env.name, env.title);
+    if let Some(description) = &env.description {
+        println!("  {description}");
+    }
+    match &env.services {
+        ServiceList::Resolved { services } => {
+            let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+            println!("  services ({}): {}", names.len(), names.join(", "));
+        }
+        ServiceList::Unavailable { error } => {
+            println!("  services: unknown ({})", error.message);
+        }
+    }
+    let mut needs = vec![if env.requires.gpu { "NVIDIA GPU".to_owned() } else { "no GPU".to_owned() }];
+    if let Some(memory) = env.requires.memory {
+        needs.push(format!("{memory} memory"));
+    }
+    if let Some(disk) = env.requires.disk {
+        needs.push(format!("{disk} disk"));
+    }
+    println!("  requires: {}", needs.join(", "));
+    println!("  compose:  {}", env.compose_files.join(" + "));
+    if !env.profiles.is_empty() {
+        println!("  profiles: {}", env.profiles.join(", "));
+    }
+    println!();
+}

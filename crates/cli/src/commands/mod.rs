@@ -1,0 +1,12 @@
+//! One module per command.
+
+pub mod envs;
+pub mod schema;
+
+/// Prints a value as pretty JSON on stdout.
+pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), crate::Failure> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| crate::Failure::internal(format!("cannot write JSON: {e}")))?;
+    println!("{text}");
+    Ok(())
+}

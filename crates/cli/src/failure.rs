@@ -1,0 +1,46 @@
+//! How a failed command ends: a message, a hint, and an exit code.
+//!
+//! Exit codes: 0 success, 1 a check found problems, 2 usage or input error,
+//! 3 the environment (Docker, keychain) failed.
+
+use std::process::ExitCode;
+
+use stackpilot_core::{Diagnostic, ErrorReport};
+
+/// Exit code when a check ran and found problems.
+pub const EXIT_CHECK_FAILED: u8 = 1;
+/// Exit code for bad usage or input (schema, workspace, arguments).
+pub const EXIT_INPUT: u8 = 2;
+/// Exit code when a required system component failed.
+pub const EXIT_SYSTEM: u8 = 3;
+
+/// A command that could not finish.
+#[derive(Debug)]
+pub struct Failure {
+    report: ErrorReport,
+    exit: u8,
+}
+
+impl Failure {
+    /// A failure caused by the user's input.
+    pub fn input<E: Diagnostic>(error: &E) -> Self {
+        Self { report: ErrorReport::of(error), exit: EXIT_INPUT }
+    }
+
+    /// An unexpected failure inside Stackpilot.
+    pub fn internal(message: String) -> Self {
+        Self {
+            report: ErrorReport { code: "Internal".into(), message, hint: None },
+            exit: EXIT_SYSTEM,
+        }
+    }
+
+    /// Prints the failure to stderr and returns the exit code.
+    pub fn report(self) -> ExitCode {
+        eprintln!("error: {}", self.report.message);
+        if let Some(hint) = &self.report.hint {
+            eprintln!("hint: {hint}");
+        }
+        ExitCode::from(self.exit)
+    }
+}
