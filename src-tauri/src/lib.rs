@@ -1,1 +1,26 @@
+//! The Tauri host: a window, the app's state, and thin commands over `stackpilot-core`.
 
+mod commands;
+mod session;
+
+use session::Session;
+
+/// Starts the desktop app; returns when the last window closes.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STACKPILOT_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let session = Session::from_args(std::env::args_os().skip(1));
+    let result = tauri::Builder::default()
+        .manage(session)
+        .invoke_handler(tauri::generate_handler![commands::workspace::list_environments])
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        tracing::error!(%error, "the desktop app stopped with an error");
+        std::process::exit(1);
+    }
+}

@@ -26,7 +26,7 @@ pub fn parse(source: &str, path: &Path) -> Result<Schema, SchemaError> {
         message,
         hint,
     };
-    if source.trim().is_empty() {
+    if source.lines().all(|line| line.trim().is_empty() || line.trim_start().starts_with('#')) {
         return Err(SchemaError::Invalid(vec![issue(
             vec![],
             "the file is empty".into(),
@@ -75,23 +75,47 @@ fn parse_issue(source: &str, path: &Path, error: serde_path_to_error::Error<serd
         })
         .collect();
     let inner = error.inner();
-    let position = inner
-        .location()
-        .map(|l| Position { line: l.line(), column: l.column() })
-        .or_else(|| locate::locate(source, &segments));
     let message = clean_message(&inner.to_string());
+    let duplicate = duplicate_key(&message);
+    let position = duplicate
+        .and_then(|key| locate::locate_duplicate(source, &segments, key))
+        .or_else(|| inner.location().map(|l| Position { line: l.line(), column: l.column() }))
+        .or_else(|| locate::locate(source, &segments));
     let line_text = position.and_then(|p| source.lines().nth(p.line.saturating_sub(1)));
     let hint = hint_for(&message, line_text);
     SchemaIssue { file: path.to_owned(), position, key_path: dotted(&segments), message, hint }
 }
 
+/// The key named by a duplicate-key message (serde's or ours).
+fn duplicate_key(message: &str) -> Option<&str> {
+    if message.starts_with("duplicate field") || message.contains("is defined twice") {
+        message.split('`').nth(1)
+    } else {
+        None
+    }
+}
+
+/// Removes every " at line N column M" that serde_yaml writes into its messages.
+fn without_locations(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let skip = after
+            .find(|c: char| !(c.is_ascii_digit() || c == ' ' || c.is_ascii_alphabetic() && "column".contains(c)))
+            .unwrap_or(after.len());
+        rest = &after[skip..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// serde_yaml puts the path before and the location after its message; both
 /// are reported in their own fields.
 fn clean_message(text: &str) -> String {
-    let text = match text.rfind(" at line ") {
-        Some(i) => &text[..i],
-        None => text,
-    };
+    let text = without_locations(text);
+    let text = text.as_str();
     let text = match text.split_once(": ") {
         Some((head, tail)) if !head.contains(' ') && !tail.is_empty() => tail,
         _ => text,
@@ -120,8 +144,10 @@ fn hint_for(message: &str, line: Option<&str>) -> Option<String> {
         || message.contains("while scanning")
     {
         "this is a YAML syntax error: check the indentation, colons and quotes on this line and the one above"
+    } else if message.contains("size unit") || message.contains("duration") || message.contains("has no unit") {
+        "sizes are written like `8GiB`, `512MB`, `20GB`; durations like `30s`, `5m`, `1h30m`"
     } else {
-        return None;
+        "docs/schema.md describes every key and its format"
     };
     Some(hint.into())
 }

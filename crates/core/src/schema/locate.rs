@@ -20,6 +20,21 @@ enum Node {
 /// Position of the key (or sequence item) at the end of `path`, or of the
 /// deepest part of it that exists.
 pub fn locate(source: &str, path: &[String]) -> Option<Position> {
+    let root = tree(source)?;
+    walk(&root, path).0
+}
+
+/// Position of the second `key` in the mapping at `path`: where a duplicate is.
+pub fn locate_duplicate(source: &str, path: &[String], key: &str) -> Option<Position> {
+    let root = tree(source)?;
+    let (_, node) = walk(&root, path);
+    match node {
+        Node::Map(entries) => entries.iter().filter(|(k, _, _)| k == key).nth(1).map(|(_, pos, _)| *pos),
+        _ => None,
+    }
+}
+
+fn tree(source: &str) -> Option<Node> {
     let mut parser = Parser::new_from_str(source);
     let root = loop {
         match parser.next_token().ok()?.0 {
@@ -28,7 +43,12 @@ pub fn locate(source: &str, path: &[String]) -> Option<Position> {
             start => break read_node(&mut parser, start)?,
         }
     };
-    let mut node = &root;
+    Some(root)
+}
+
+/// The position of the deepest part of `path` that exists, and the node there.
+fn walk<'a>(root: &'a Node, path: &[String]) -> (Option<Position>, &'a Node) {
+    let mut node = root;
     let mut found = None;
     for segment in path {
         let next = match node {
@@ -51,7 +71,7 @@ pub fn locate(source: &str, path: &[String]) -> Option<Position> {
             None => break,
         }
     }
-    found
+    (found, node)
 }
 
 fn position(marker: yaml_rust2::scanner::Marker) -> Position {
@@ -107,5 +127,11 @@ mod tests {
         assert_eq!(locate(text, &path("a.c")), Some(Position { line: 5, column: 3 }));
         assert_eq!(locate(text, &path("a.b.1")), Some(Position { line: 4, column: 7 }));
         assert_eq!(locate(text, &path("a.missing")), Some(Position { line: 1, column: 1 }));
+    }
+
+    #[test]
+    fn finds_the_second_of_two_equal_keys() {
+        let text = "a:\n  b: 1\n  c: 2\n  b: 3\n";
+        assert_eq!(super::locate_duplicate(text, &path("a"), "b"), Some(Position { line: 4, column: 3 }));
     }
 }

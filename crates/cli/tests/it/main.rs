@@ -1,0 +1,5 @@
+//! The `stackpilot` binary as a user runs it: output, JSON and exit codes.
+
+mod envs;
+mod schema_check;
+mod support;

@@ -1,0 +1,6 @@
+//! Integration tests of stackpilot-core: real files, the real Compose CLI.
+
+mod compose_config;
+mod schema_errors;
+mod support;
+mod workspace;

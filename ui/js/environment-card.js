@@ -1,0 +1,54 @@
+// One environment as a card: title, what it runs, what it needs.
+import { el, formatBytes } from './format.js';
+
+/** @typedef {import('./ipc.js').EnvironmentSummary} EnvironmentSummary */
+
+const SHOWN_SERVICES = 8;
+
+export class EnvironmentCard extends EventTarget {
+  /** @param {EnvironmentSummary} environment */
+  constructor(environment) {
+    super();
+    this.environment = environment;
+    this.element = this.#render();
+  }
+
+  #render() {
+    const env = this.environment;
+    const card = el('li', 'environment-card');
+    card.dataset.environment = env.name;
+
+    const header = el('header');
+    header.append(el('h2', undefined, env.title), el('span', 'env-name', env.name));
+    card.append(header);
+    if (env.description) card.append(el('p', 'env-description', env.description));
+
+    const chips = el('ul', 'chips');
+    chips.setAttribute('aria-label', 'Requirements');
+    chips.append(el('li', env.requires.gpu ? 'chip gpu' : 'chip', env.requires.gpu ? 'NVIDIA GPU' : 'No GPU needed'));
+    if (env.requires.memory) chips.append(el('li', 'chip', `${formatBytes(env.requires.memory)} memory`));
+    if (env.requires.disk) chips.append(el('li', 'chip', `${formatBytes(env.requires.disk)} disk`));
+    card.append(chips);
+
+    card.append(this.#services());
+    card.append(el('p', 'compose-files', env.compose_files.join(' + ')));
+    return card;
+  }
+
+  #services() {
+    const list = this.environment.services;
+    if (list.status === 'unavailable') {
+      const warning = el('p', 'service-warning', `Services unknown: ${list.error.message}`);
+      if (list.error.hint) warning.title = list.error.hint;
+      return warning;
+    }
+    const names = list.services.map((s) => s.name);
+    const ports = list.services.flatMap((s) => s.ports);
+    const line = el('p', 'services');
+    line.append(el('strong', 'service-count', `${names.length} service${names.length === 1 ? '' : 's'}`));
+    const shown = names.slice(0, SHOWN_SERVICES).join(', ') + (names.length > SHOWN_SERVICES ? `, +${names.length - SHOWN_SERVICES} more` : '');
+    line.append(el('span', 'service-names', ` · ${shown}`));
+    if (ports.length) line.title = `Ports: ${ports.sort((a, b) => a - b).join(', ')}`;
+    return line;
+  }
+}

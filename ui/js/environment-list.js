@@ -1,0 +1,28 @@
+// The environment picker: a grid of environment cards.
+import { EnvironmentCard } from './environment-card.js';
+import { el } from './format.js';
+
+/** @typedef {import('./ipc.js').WorkspaceView} WorkspaceView */
+
+export class EnvironmentList extends EventTarget {
+  /** @param {WorkspaceView} workspace */
+  constructor(workspace) {
+    super();
+    this.workspace = workspace;
+    this.element = this.#render();
+  }
+
+  #render() {
+    const section = el('section', 'environment-list');
+    const count = this.workspace.environments.length;
+    section.append(el('h1', undefined, `Environments of ${this.workspace.project}`));
+    section.append(el('p', 'lead', `${count} environment${count === 1 ? '' : 's'} defined in ${this.workspace.schema}.`));
+    const grid = el('ul', 'environment-grid');
+    grid.setAttribute('aria-label', 'Environments');
+    for (const environment of this.workspace.environments) {
+      grid.append(new EnvironmentCard(environment).element);
+    }
+    section.append(grid);
+    return section;
+  }
+}
