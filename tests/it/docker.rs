@@ -23,6 +23,17 @@ async fn remove(engine: &Engine, name: &str) {
     let _ = engine.docker().remove_container(name, Some(options)).await;
 }
 
+/// Creates and starts a container called `name`, removing an old one first.
+async fn start(engine: &Engine, name: &str, body: ContainerCreateBody) {
+    remove(engine, name).await;
+    let docker = engine.docker();
+    docker
+        .create_container(Some(CreateContainerOptionsBuilder::new().name(name).build()), body)
+        .await
+        .expect("create");
+    docker.start_container(name, None).await.expect("start");
+}
+
 #[tokio::test]
 async fn the_engine_answers_with_a_negotiated_api_version() {
     let engine = engine().await;
@@ -38,18 +49,13 @@ async fn runs_a_busybox_container_through_the_api_and_reads_its_exit_code_and_lo
     let engine = engine().await;
     let image = busybox_image();
     let name = format!("stackpilot-it-run-{}", std::process::id());
-    remove(&engine, &name).await;
-    let docker = engine.docker();
     let body = ContainerCreateBody {
         image: Some(image.to_owned()),
         cmd: Some(vec!["sh".into(), "-c".into(), "echo hello from scratch; exit 3".into()]),
         ..Default::default()
     };
-    docker
-        .create_container(Some(CreateContainerOptionsBuilder::new().name(&name).build()), body)
-        .await
-        .expect("create");
-    docker.start_container(&name, None).await.expect("start");
+    start(&engine, &name, body).await;
+    let docker = engine.docker();
     let waited = docker.wait_container(&name, None).next().await.expect("a wait result");
     let code = match waited {
         Ok(response) => response.status_code,
@@ -71,8 +77,6 @@ async fn publishes_a_port_on_the_loopback() {
     let engine = engine().await;
     let image = busybox_image();
     let name = format!("stackpilot-it-port-{}", std::process::id());
-    remove(&engine, &name).await;
-    let docker = engine.docker();
     let body = ContainerCreateBody {
         image: Some(image.to_owned()),
         cmd: Some(vec!["sh".into(), "-c".into(), "echo published > /www/index.html && httpd -f -p 8080 -h /www".into()]),
@@ -87,12 +91,8 @@ async fn publishes_a_port_on_the_loopback() {
         }),
         ..Default::default()
     };
-    docker
-        .create_container(Some(CreateContainerOptionsBuilder::new().name(&name).build()), body)
-        .await
-        .expect("create");
-    docker.start_container(&name, None).await.expect("start");
-    let inspect = docker.inspect_container(&name, None).await.expect("inspect");
+    start(&engine, &name, body).await;
+    let inspect = engine.docker().inspect_container(&name, None).await.expect("inspect");
     let port: u16 = inspect
         .network_settings
         .and_then(|n| n.ports)

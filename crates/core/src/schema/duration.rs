@@ -2,7 +2,9 @@
 
 use std::{fmt, time::Duration};
 
-use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::unit_text::UnitText;
 
 /// A duration written in the schema as `5m`, `90s`, `1h30m` or `500ms`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -67,23 +69,8 @@ impl fmt::Display for Timeout {
 
 impl<'de> Deserialize<'de> for Timeout {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl de::Visitor<'_> for Visitor {
-            type Value = Timeout;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a duration such as `5m` or `90s`")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Timeout, E> {
-                Timeout::parse(v).map_err(E::custom)
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Timeout, E> {
-                Err(E::custom(format!("`{v}` has no unit; write it as `{v}s` or `{v}m`")))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Timeout, E> {
-                Err(E::custom(format!("`{v}` has no unit; write it as `{v}s` or `{v}m`")))
-            }
-        }
-        deserializer.deserialize_any(Visitor)
+        UnitText { expecting: "a duration such as `5m` or `90s`", parse: Timeout::parse, suggest: |n| format!("`{n}s` or `{n}m`") }
+            .deserialize(deserializer)
     }
 }
 

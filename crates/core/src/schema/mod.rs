@@ -8,6 +8,7 @@ mod model;
 mod ordered_map;
 mod secret_rule;
 mod size;
+mod unit_text;
 
 pub use duration::Timeout;
 pub use error::{SchemaError, SchemaIssue};

@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::unit_text::UnitText;
 
 /// A number of bytes, written in the schema with a unit (`8GiB`, `512MB`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -81,23 +83,8 @@ impl fmt::Display for ByteSize {
 
 impl<'de> Deserialize<'de> for ByteSize {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl de::Visitor<'_> for Visitor {
-            type Value = ByteSize;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a size with a unit such as `8GiB` or `512MB`")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<ByteSize, E> {
-                ByteSize::parse(v).map_err(E::custom)
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ByteSize, E> {
-                Err(E::custom(format!("`{v}` has no unit; write it as `{v}GiB` or `{v}MB`")))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ByteSize, E> {
-                Err(E::custom(format!("`{v}` has no unit; write it as `{v}GiB` or `{v}MB`")))
-            }
-        }
-        deserializer.deserialize_any(Visitor)
+        UnitText { expecting: "a size with a unit such as `8GiB` or `512MB`", parse: ByteSize::parse, suggest: |n| format!("`{n}GiB` or `{n}MB`") }
+            .deserialize(deserializer)
     }
 }
 

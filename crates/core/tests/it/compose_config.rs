@@ -12,6 +12,19 @@ fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Runtime::new().expect("runtime")
 }
 
+/// The spec of `name` with every secret it uses set to `value(secret)`.
+fn spec_with_secrets(workspace: &Workspace, name: &str, value: impl Fn(&str) -> String) -> ProjectSpec {
+    let environment = workspace.environment(name).expect("environment exists");
+    let mut spec = ProjectSpec::of(workspace, name, environment);
+    spec.secrets = workspace
+        .schema
+        .secret_names(environment)
+        .into_iter()
+        .map(|s| (s.to_owned(), Sensitive::new(value(s))))
+        .collect();
+    spec
+}
+
 #[test]
 fn compose_config_passes_for_every_environment_of_configs() {
     runtime().block_on(async {
@@ -19,20 +32,14 @@ fn compose_config_passes_for_every_environment_of_configs() {
         let workspace = Workspace::open(&configs_dir()).expect("configs/ is valid");
         assert_eq!(workspace.schema.environments.len(), 8);
         for (name, environment) in workspace.schema.environments.iter() {
-            let mut spec = ProjectSpec::of(&workspace, name, environment);
-            spec.secrets = workspace
-                .schema
-                .secret_names(environment)
-                .into_iter()
-                .map(|s| (s.to_owned(), Sensitive::new(format!("test-value-for-{s}"))))
-                .collect();
+            let spec = spec_with_secrets(&workspace, name, |s| format!("test-value-for-{s}"));
             let model = compose::config(&cli, &spec)
                 .await
                 .unwrap_or_else(|e| panic!("environment {name}: {e}"));
             assert_eq!(model.name, format!("multimodal-{name}"));
             assert!(!model.services.is_empty(), "environment {name} has no services");
             for service in model.services.values() {
-                if !(name == "performance") {
+                if name != "performance" {
                     assert!(service.has_healthcheck(), "every long-running service of {name} has a healthcheck");
                 }
             }
@@ -47,14 +54,7 @@ fn the_seed_ports_are_published_by_the_full_stack() {
     runtime().block_on(async {
         let cli = ComposeCli::locate().await.expect("Compose v2");
         let workspace = Workspace::open(&configs_dir()).expect("configs/ is valid");
-        let environment = workspace.environment("dev").expect("dev");
-        let mut spec = ProjectSpec::of(&workspace, "dev", environment);
-        spec.secrets = workspace
-            .schema
-            .secret_names(environment)
-            .into_iter()
-            .map(|s| (s.to_owned(), Sensitive::new("x".repeat(32))))
-            .collect();
+        let spec = spec_with_secrets(&workspace, "dev", |_| "x".repeat(32));
         let model = compose::config(&cli, &spec).await.expect("dev resolves");
         let mut ports: Vec<u16> = model.services.values().flat_map(|s| s.ports.iter().flat_map(|p| p.host_ports())).collect();
         ports.sort_unstable();
