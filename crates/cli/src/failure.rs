@@ -1,7 +1,7 @@
 //! How a failed command ends: a message, a hint, and an exit code.
 //!
 //! Exit codes: 0 success, 1 a check found problems, 2 usage or input error,
-//! 3 the environment (Docker, keychain) failed.
+//! 3 checks passed with warnings only, 4 a system component (Docker, keychain) failed.
 
 use std::process::ExitCode;
 
@@ -11,8 +11,10 @@ use stackpilot_core::{Diagnostic, ErrorReport};
 pub const EXIT_CHECK_FAILED: u8 = 1;
 /// Exit code for bad usage or input (schema, workspace, arguments).
 pub const EXIT_INPUT: u8 = 2;
+/// Exit code when checks found warnings but no failure.
+pub const EXIT_WARNINGS: u8 = 3;
 /// Exit code when a required system component failed.
-pub const EXIT_SYSTEM: u8 = 3;
+pub const EXIT_SYSTEM: u8 = 4;
 
 /// A command that could not finish.
 #[derive(Debug)]

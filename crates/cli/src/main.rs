@@ -24,6 +24,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Check(commands::check::CheckArgs),
     Envs(commands::envs::EnvsArgs),
     #[command(subcommand)]
     Schema(commands::schema::SchemaCommand),
@@ -44,6 +45,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
+            Command::Check(args) => commands::check::cmd_check(cli.workspace.as_deref(), args).await,
             Command::Envs(args) => commands::envs::cmd_envs(cli.workspace.as_deref(), args).await,
             Command::Schema(command) => commands::schema::cmd_schema(cli.workspace.as_deref(), command),
         }

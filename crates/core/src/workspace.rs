@@ -142,6 +142,11 @@ impl Workspace {
         environment.compose.iter().map(|file| self.schema_dir().join(file)).collect()
     }
 
+    /// The environment's `.env.<env>` file (non-secret variables), beside the schema.
+    pub fn env_file(&self, env_name: &str) -> PathBuf {
+        self.schema_dir().join(format!(".env.{env_name}"))
+    }
+
     /// Stackpilot's own generated files for this workspace (git-ignored).
     pub fn state_dir(&self) -> PathBuf {
         self.schema_dir().join(".stackpilot")

@@ -16,12 +16,13 @@ pub struct ComposeCli {
 }
 
 impl ComposeCli {
-    /// Finds Compose v2, preferring the Docker CLI plugin.
+    /// Finds Compose v2: the Docker CLI plugin's binary run directly (saves the
+    /// `docker` wrapper's start-up on every call), else `docker-compose`, else `docker compose`.
     pub async fn locate() -> Result<Self, ComposeError> {
-        let candidates = [
-            (PathBuf::from("docker"), vec!["compose".to_owned()]),
-            (PathBuf::from("docker-compose"), vec![]),
-        ];
+        let mut candidates: Vec<(PathBuf, Vec<String>)> =
+            plugin_dirs().into_iter().map(|d| (d.join("docker-compose"), vec![])).filter(|(p, _)| p.is_file()).collect();
+        candidates.push((PathBuf::from("docker-compose"), vec![]));
+        candidates.push((PathBuf::from("docker"), vec!["compose".to_owned()]));
         let mut version1 = None;
         for (program, prefix) in candidates {
             let mut cli = Self { program, prefix, version: String::new() };
@@ -62,4 +63,23 @@ impl ComposeCli {
     pub fn program(&self) -> &PathBuf {
         &self.program
     }
+}
+
+/// Where the Docker CLI looks for plugins, in its order.
+fn plugin_dirs() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(config) = std::env::var_os("DOCKER_CONFIG") {
+        dirs.push(PathBuf::from(config).join("cli-plugins"));
+    } else if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(PathBuf::from(home).join(".docker/cli-plugins"));
+    }
+    for dir in [
+        "/usr/local/lib/docker/cli-plugins",
+        "/usr/local/libexec/docker/cli-plugins",
+        "/usr/lib/docker/cli-plugins",
+        "/usr/libexec/docker/cli-plugins",
+    ] {
+        dirs.push(PathBuf::from(dir));
+    }
+    dirs
 }

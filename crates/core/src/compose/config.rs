@@ -4,9 +4,15 @@ use super::{ComposeCli, ComposeError, ComposeModel, ProjectSpec};
 
 /// Asks Compose for the fully resolved model of a project.
 pub async fn config(cli: &ComposeCli, spec: &ProjectSpec) -> Result<ComposeModel, ComposeError> {
+    let output = run(cli, spec, &["config", "--format", "json"]).await?;
+    serde_json::from_slice(&output).map_err(|source| ComposeError::Output { project: spec.name.clone(), source })
+}
+
+/// Runs a Compose subcommand for a project and returns its standard output.
+pub(super) async fn run(cli: &ComposeCli, spec: &ProjectSpec, args: &[&str]) -> Result<Vec<u8>, ComposeError> {
     let mut command = cli.command();
     spec.apply(&mut command);
-    command.args(["config", "--format", "json"]);
+    command.args(args);
     let output = command
         .output()
         .await
@@ -17,8 +23,7 @@ pub async fn config(cli: &ComposeCli, spec: &ProjectSpec) -> Result<ComposeModel
             message: first_error(&String::from_utf8_lossy(&output.stderr)),
         });
     }
-    serde_json::from_slice(&output.stdout)
-        .map_err(|source| ComposeError::Output { project: spec.name.clone(), source })
+    Ok(output.stdout)
 }
 
 /// Compose's stderr without warnings and blank lines, as one message.

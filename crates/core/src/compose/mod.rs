@@ -1,14 +1,18 @@
 //! Docker Compose v2, driven through its CLI: locating it, and reading an
 //! environment's canonical model with `config --format json`.
 
+mod cache;
 mod cli;
 mod config;
 mod error;
 mod model;
 mod project;
+mod variables;
 
+pub use cache::ModelCache;
 pub use cli::ComposeCli;
 pub use config::config;
 pub use error::ComposeError;
-pub use model::{ComposeModel, DependsOn, Deploy, DeviceRequest, Healthcheck, PortMapping, Service};
+pub use model::{Bytes, ComposeModel, DependsOn, Deploy, DeviceRequest, Healthcheck, PortMapping, Service};
+pub use variables::{variables, ComposeVariable};
 pub use project::ProjectSpec;

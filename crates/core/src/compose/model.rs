@@ -45,6 +45,35 @@ pub struct Service {
     /// Profiles the service belongs to.
     #[serde(default)]
     pub profiles: Vec<String>,
+    /// `mem_limit` (Compose prints it as a number).
+    #[serde(default)]
+    pub mem_limit: Option<Bytes>,
+    /// Service-level `gpus:` (Compose ≥ 2.30), as printed.
+    #[serde(default)]
+    pub gpus: Option<serde_json::Value>,
+}
+
+/// A byte count that Compose prints as a number in some places and a string in others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Bytes(pub u64);
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(u64),
+            Text(String),
+        }
+        match Raw::deserialize(deserializer)? {
+            Raw::Number(n) => Ok(Bytes(n)),
+            Raw::Text(t) => t
+                .trim()
+                .parse()
+                .map(Bytes)
+                .map_err(|_| serde::de::Error::custom(format!("`{t}` is not a byte count"))),
+        }
+    }
 }
 
 /// A published port.
@@ -111,14 +140,28 @@ pub struct Deploy {
 /// `deploy.resources`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct Resources {
+    /// Upper limits.
+    #[serde(default)]
+    pub limits: Option<Limits>,
     /// Reservations, including GPU devices.
     #[serde(default)]
     pub reservations: Option<Reservations>,
 }
 
+/// `deploy.resources.limits`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Limits {
+    /// Memory limit (Compose prints it as a string).
+    #[serde(default)]
+    pub memory: Option<Bytes>,
+}
+
 /// `deploy.resources.reservations`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct Reservations {
+    /// Reserved memory.
+    #[serde(default)]
+    pub memory: Option<Bytes>,
     /// Device requests such as GPUs.
     #[serde(default)]
     pub devices: Vec<DeviceRequest>,
@@ -133,15 +176,43 @@ pub struct DeviceRequest {
     /// Driver, e.g. `nvidia`.
     #[serde(default)]
     pub driver: Option<String>,
+    /// Number of devices; `count: all` is printed as -1.
+    #[serde(default)]
+    pub count: Option<i64>,
+    /// Specific device ids.
+    #[serde(default)]
+    pub device_ids: Vec<String>,
 }
 
 impl Service {
-    /// Whether the service reserves a GPU.
-    pub fn wants_gpu(&self) -> bool {
+    /// Device reservations under `deploy.resources.reservations.devices`.
+    pub fn device_requests(&self) -> &[DeviceRequest] {
         self.deploy
             .as_ref()
             .and_then(|d| d.resources.reservations.as_ref())
-            .is_some_and(|r| r.devices.iter().any(|d| d.capabilities.iter().any(|c| c == "gpu")))
+            .map(|r| r.devices.as_slice())
+            .unwrap_or_default()
+    }
+
+    /// Whether the service reserves a GPU (device reservation or `gpus:`).
+    pub fn wants_gpu(&self) -> bool {
+        self.gpus.as_ref().is_some_and(|g| !g.is_null())
+            || self.device_requests().iter().any(|d| d.capabilities.iter().any(|c| c == "gpu"))
+    }
+
+    /// The memory limit from `deploy.resources.limits.memory`, else `mem_limit`.
+    pub fn memory_limit(&self) -> Option<u64> {
+        self.deploy
+            .as_ref()
+            .and_then(|d| d.resources.limits.as_ref())
+            .and_then(|l| l.memory)
+            .or(self.mem_limit)
+            .map(|b| b.0)
+    }
+
+    /// Whether the image is built locally rather than pulled.
+    pub fn is_built(&self) -> bool {
+        self.build.as_ref().is_some_and(|b| !b.is_null())
     }
 
     /// Whether the service has an active healthcheck.

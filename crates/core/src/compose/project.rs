@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use tokio::process::Command;
 
 use crate::{
+    envfiles,
     schema::Environment,
     secrets::Sensitive,
     workspace::Workspace,
@@ -19,6 +20,8 @@ pub struct ProjectSpec {
     pub files: Vec<PathBuf>,
     /// Profiles to activate.
     pub profiles: Vec<String>,
+    /// The environment's `.env.<env>` file, when it exists.
+    pub env_file: Option<PathBuf>,
     /// Non-secret variables, given to the child process.
     pub variables: Vec<(String, String)>,
     /// Secrets, given to the child process environment only.
@@ -26,13 +29,30 @@ pub struct ProjectSpec {
 }
 
 impl ProjectSpec {
-    /// The spec of an environment of a workspace, without secrets.
+    /// The spec of an environment of a workspace, without secrets. The schema's
+    /// variables are given to Compose except those the `.env.<env>` file sets:
+    /// the user's values there win.
     pub fn of(workspace: &Workspace, env_name: &str, environment: &Environment) -> Self {
+        let env_file = Some(workspace.env_file(env_name)).filter(|p| p.is_file());
+        let in_file: Vec<String> = env_file
+            .as_deref()
+            .and_then(|p| envfiles::read(p).ok())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        let variables = workspace
+            .schema
+            .variables_for(environment)
+            .into_iter()
+            .filter(|(k, _)| !in_file.contains(k))
+            .collect();
         Self {
             name: workspace.schema.compose_project(env_name),
             files: workspace.compose_files(environment),
             profiles: environment.profiles.clone(),
-            variables: workspace.schema.variables_for(environment),
+            env_file,
+            variables,
             secrets: Vec::new(),
         }
     }
@@ -45,6 +65,9 @@ impl ProjectSpec {
         }
         for profile in &self.profiles {
             command.arg("--profile").arg(profile);
+        }
+        if let Some(env_file) = &self.env_file {
+            command.arg("--env-file").arg(env_file);
         }
         command.envs(self.variables.iter().map(|(k, v)| (k, v)));
         command.envs(self.secrets.iter().map(|(k, v)| (k, v.expose())));

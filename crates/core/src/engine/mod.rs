@@ -1,8 +1,14 @@
 //! The Docker Engine API through bollard, version negotiated (engines from 20.10 on).
 
+pub mod disk;
+
 use std::time::Duration;
 
-use bollard::Docker;
+use bollard::{
+    models::{ContainerSummary, SystemInfo},
+    query_parameters::ListContainersOptionsBuilder,
+    Docker,
+};
 
 use crate::Diagnostic;
 
@@ -82,6 +88,17 @@ impl Engine {
             version: version.version.unwrap_or_default(),
             api_version: self.docker.client_version().to_string(),
         })
+    }
+
+    /// `docker info`: runtimes, data root, CDI spec folders.
+    pub async fn info(&self) -> Result<SystemInfo, EngineError> {
+        Ok(self.docker.info().await?)
+    }
+
+    /// Containers, running only or all, optionally with their sizes (slower).
+    pub async fn containers(&self, all: bool, sizes: bool) -> Result<Vec<ContainerSummary>, EngineError> {
+        let options = ListContainersOptionsBuilder::new().all(all).size(sizes).build();
+        Ok(self.docker.list_containers(Some(options)).await?)
     }
 
     /// The bollard client, for operations in other modules.

@@ -1,0 +1,205 @@
+//! `stackpilot check`
+
+use std::{
+    io::{BufRead, IsTerminal, Write},
+    path::Path,
+    process::ExitCode,
+};
+
+use clap::Args;
+use stackpilot_core::{
+    checks::{self, human_bytes, CheckContext, CheckReport, CheckResult, CheckStatus, Fix, FixOutcome},
+    compose::ModelCache,
+    Workspace,
+};
+
+use super::print_json;
+use crate::{
+    failure::{EXIT_CHECK_FAILED, EXIT_WARNINGS},
+    Failure,
+};
+
+/// Check that this workstation can run an environment, and offer fixes
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Environment to check, e.g. dev
+    environment: String,
+    /// Print the report as JSON (see docs/checks.md)
+    #[arg(long)]
+    json: bool,
+    /// Apply the offered fixes, asking before anything that stops or removes something
+    #[arg(long)]
+    fix: bool,
+    /// With --fix: do not ask, apply destructive fixes too
+    #[arg(long, requires = "fix")]
+    yes: bool,
+}
+
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn mark(&self, status: CheckStatus) -> String {
+        match status {
+            CheckStatus::Pass => self.paint("32", "✓ pass"),
+            CheckStatus::Warn => self.paint("33", "! warn"),
+            CheckStatus::Fail => self.paint("31;1", "✗ FAIL"),
+            CheckStatus::Skipped => self.paint("2", "- skip"),
+        }
+    }
+
+    fn line(&self, result: &CheckResult) {
+        println!("{}  {:<14} {}  {}", self.mark(result.status), result.id, result.message, self.paint("2", &format!("{} ms", result.elapsed_ms)));
+        if result.status != CheckStatus::Pass {
+            for detail in &result.details {
+                println!("         {}", self.paint("2", detail));
+            }
+        }
+        for fix in &result.fixes {
+            println!("         fix {}: {}", self.paint("36", fix.id()), fix.label());
+        }
+    }
+}
+
+pub async fn cmd_check(workspace: Option<&Path>, args: CheckArgs) -> Result<ExitCode, Failure> {
+    let workspace = Workspace::resolve(workspace).map_err(|e| Failure::input(&e))?;
+    let environment = workspace.environment(&args.environment).map_err(|e| Failure::input(&e))?;
+    let style = Style { color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() };
+    let cache = ModelCache::default();
+    let mut report = run(&workspace, &args, environment, &cache, &style).await;
+    if args.fix {
+        let fixes: Vec<Fix> = report.results.iter().flat_map(|r| r.fixes.iter().cloned()).collect();
+        if fixes.is_empty() {
+            if !args.json {
+                println!("\nNothing to fix.");
+            }
+        } else {
+            let ctx = CheckContext::new(&workspace, &args.environment, environment, &cache);
+            for fix in &fixes {
+                apply(&ctx, fix, &args, &style).await;
+            }
+            if !args.json {
+                println!("\nChecking again…");
+            }
+            report = run(&workspace, &args, environment, &cache, &style).await;
+        }
+    }
+    if args.json {
+        print_json(&report)?;
+    }
+    Ok(exit_code(&report))
+}
+
+async fn run(
+    workspace: &Workspace,
+    args: &CheckArgs,
+    environment: &stackpilot_core::schema::Environment,
+    cache: &ModelCache,
+    style: &Style,
+) -> CheckReport {
+    let ctx = CheckContext::new(workspace, &args.environment, environment, cache);
+    if !args.json {
+        println!("Checking {} ({}) of {}\n", args.environment, environment.title, workspace.schema_path.display());
+    }
+    let report = checks::run_checks(&ctx, |result| {
+        if !args.json {
+            style.line(result);
+        }
+    })
+    .await;
+    if !args.json {
+        let s = report.summary;
+        println!(
+            "\n{} checks: {} passed, {} warning(s), {} failed, {} skipped in {} ms",
+            report.results.len(),
+            s.pass,
+            s.warn,
+            s.fail,
+            s.skipped,
+            report.elapsed_ms
+        );
+        if s.fail > 0 && !args.fix && report.results.iter().any(|r| !r.fixes.is_empty()) {
+            println!("Run `stackpilot check {} --fix` to apply the fixes listed above.", args.environment);
+        }
+    }
+    report
+}
+
+fn confirm(question: &str, args: &CheckArgs) -> bool {
+    if args.yes {
+        return true;
+    }
+    if !std::io::stdin().is_terminal() {
+        println!("  skipped: {question} needs confirmation; rerun with --yes to allow it");
+        return false;
+    }
+    print!("  {question} [y/N] ");
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    matches!(answer.trim(), "y" | "Y" | "yes")
+}
+
+async fn apply(ctx: &CheckContext<'_>, fix: &Fix, args: &CheckArgs, style: &Style) {
+    let say = |text: String| {
+        if !args.json {
+            println!("{text}");
+        }
+    };
+    say(format!("\n{} {}", style.paint("36", "fix"), fix.label()));
+    let mut confirmed = None;
+    if let Fix::ReclaimDiskSpace { .. } = fix {
+        let items = match checks::reclaim_preview(ctx).await {
+            Ok(items) => items,
+            Err(e) => return say(format!("  could not preview: {e}")),
+        };
+        say(format!("  This removes exactly these {} item(s):", items.len()));
+        for item in &items {
+            say(format!("    {:?} {} ({})", item.kind, item.name, human_bytes(item.size)).to_lowercase());
+        }
+        confirmed = Some(items);
+    } else if let Fix::StopContainer { container, project } = fix {
+        say(format!("  This stops container {container} of {project}; its data stays and it can be started again."));
+    }
+    if fix.is_destructive() && !confirm(&format!("Apply `{}`?", fix.id()), args) {
+        return say("  not applied".into());
+    }
+    match checks::apply(ctx, fix, confirmed.as_deref()).await {
+        Ok(FixOutcome::EnvFileWritten(update)) => {
+            say(format!("  wrote {} (added: {}; changed: {})", update.path.display(), join(&update.added), join(&update.changed)));
+            if let Some(backup) = update.backup {
+                say(format!("  previous version kept as {}", backup.display()));
+            }
+        }
+        Ok(FixOutcome::ContainerStopped { container }) => say(format!("  stopped {container}")),
+        Ok(FixOutcome::Reclaimed { freed, items }) => say(format!("  removed {items} item(s), freed {}", human_bytes(freed))),
+        Err(e) => say(format!("  failed: {e}")),
+    }
+}
+
+fn join(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn exit_code(report: &CheckReport) -> ExitCode {
+    if report.summary.fail > 0 {
+        ExitCode::from(EXIT_CHECK_FAILED)
+    } else if report.summary.warn > 0 {
+        ExitCode::from(EXIT_WARNINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,116 @@
+//! compose, compose.files, images
+
+use std::collections::BTreeSet;
+
+use super::{CheckContext, CheckResult, CheckStatus::*};
+use crate::{envfiles, Diagnostic};
+
+pub async fn compose(ctx: &CheckContext<'_>) -> CheckResult {
+    let id = "compose";
+    let title = "Docker Compose v2";
+    match ctx.compose().await {
+        Ok(cli) => CheckResult::new(id, title, Pass, format!("Docker Compose {} ({})", cli.version, cli.program().display())),
+        Err(e) => CheckResult::new(id, title, Fail, e.to_string()).with_details(e.hint()),
+    }
+}
+
+pub async fn files(ctx: &CheckContext<'_>) -> CheckResult {
+    let id = "compose.files";
+    let title = "Compose files";
+    let files = ctx.workspace.compose_files(ctx.environment);
+    let names: Vec<String> = ctx.environment.compose.clone();
+    let (model, variables) = tokio::join!(ctx.model(), ctx.variables());
+    let model = match model {
+        Ok(model) => model,
+        Err(e) => {
+            if matches!(**e, crate::compose::ComposeError::Missing | crate::compose::ComposeError::Version1 { .. }) {
+                return CheckResult::new(id, title, Skipped, super::context::Missing::Compose.reason());
+            }
+            return CheckResult::new(id, title, Fail, e.to_string())
+                .with_details(names.iter().map(|n| format!("file: {n}")))
+                .with_details(e.hint());
+        }
+    };
+    let variables = match variables {
+        Ok(v) => v,
+        Err(e) => return CheckResult::new(id, title, Fail, e.to_string()),
+    };
+    let mut provided: BTreeSet<String> = ctx.spec().variables.into_iter().map(|(k, _)| k).collect();
+    provided.extend(ctx.workspace.schema.secret_names(ctx.environment).into_iter().map(str::to_owned));
+    if let Ok(pairs) = envfiles::read(&ctx.workspace.env_file(ctx.env_name)) {
+        provided.extend(pairs.into_iter().map(|(k, _)| k));
+    }
+    let unset: Vec<_> = variables
+        .values()
+        .filter(|v| !provided.contains(&v.name) && std::env::var_os(&v.name).is_none())
+        .collect();
+    let used_in = |name: &str| -> String {
+        let users: Vec<&str> = files
+            .iter()
+            .zip(&names)
+            .filter(|(path, _)| {
+                std::fs::read_to_string(path)
+                    .is_ok_and(|text| text.contains(&format!("${{{name}")) || text.contains(&format!("${name}")))
+            })
+            .map(|(_, n)| n.as_str())
+            .collect();
+        users.join(", ")
+    };
+    let required: Vec<String> =
+        unset.iter().filter(|v| v.required).map(|v| format!("{} (used in {})", v.name, used_in(&v.name))).collect();
+    let empty: Vec<String> = unset
+        .iter()
+        .filter(|v| !v.required && v.default_value.is_empty() && v.presence_value.is_empty())
+        .map(|v| format!("{} (used in {})", v.name, used_in(&v.name)))
+        .collect();
+    let summary = format!("{} service(s) from {}", model.services.len(), names.join(" + "));
+    if !required.is_empty() {
+        CheckResult::new(id, title, Fail, format!("{} required variable(s) have no value: {summary}", required.len()))
+            .with_details(required)
+            .with_details(["set them in the schema's `variables`, in the env file, or as secrets".to_owned()])
+    } else if !empty.is_empty() {
+        CheckResult::new(id, title, Warn, format!("{} variable(s) will be empty: {summary}", empty.len())).with_details(empty)
+    } else {
+        CheckResult::new(id, title, Pass, format!("Compose accepts {summary}"))
+    }
+}
+
+pub async fn images(ctx: &CheckContext<'_>) -> CheckResult {
+    let id = "images";
+    let title = "Images";
+    let model = match ctx.model_or_skip().await {
+        Ok(model) => model,
+        Err(missing) => return CheckResult::new(id, title, Skipped, missing.reason()),
+    };
+    let engine = match ctx.engine_or_skip().await {
+        Ok(engine) => engine,
+        Err(missing) => return CheckResult::new(id, title, Skipped, missing.reason()),
+    };
+    let mut wanted: BTreeSet<&str> = BTreeSet::new();
+    let mut built = Vec::new();
+    for (name, service) in &model.services {
+        match (&service.image, service.is_built()) {
+            (_, true) => built.push(name.clone()),
+            (Some(image), false) => {
+                wanted.insert(image.as_str());
+            }
+            (None, false) => {}
+        }
+    }
+    let checks = wanted.iter().map(|image| async move { (*image, engine.docker().inspect_image(image).await.is_ok()) });
+    let found = futures_util::future::join_all(checks).await;
+    let missing: Vec<String> = found.iter().filter(|(_, ok)| !ok).map(|(i, _)| (*i).to_owned()).collect();
+    let mut details: Vec<String> = built.iter().map(|s| format!("{s}: built from source at start")).collect();
+    details.extend(missing.iter().map(|i| format!("{i}: not present, will be pulled")));
+    if missing.is_empty() {
+        CheckResult::new(id, title, Pass, format!("all {} image(s) are present", wanted.len())).with_details(details)
+    } else {
+        CheckResult::new(
+            id,
+            title,
+            Warn,
+            format!("{} of {} image(s) must be pulled first: this may take long, and fails offline", missing.len(), wanted.len()),
+        )
+        .with_details(details)
+    }
+}

@@ -1,0 +1,139 @@
+//! What every check of one run shares: the workspace, and the engine, Compose
+//! and the Compose model, each looked up once however many checks need it.
+
+use std::{collections::BTreeMap, sync::Arc};
+
+use bollard::models::SystemInfo;
+use tokio::sync::OnceCell;
+
+use crate::{
+    compose::{ComposeCli, ComposeError, ComposeModel, ComposeVariable, ModelCache, ProjectSpec},
+    engine::{Engine, EngineError},
+    schema::Environment,
+    secrets::Sensitive,
+    Workspace,
+};
+
+/// Value given to secrets when only the model's shape is needed.
+const PLACEHOLDER_SECRET: &str = "stackpilot-placeholder";
+
+/// Inputs of one check run.
+pub struct CheckContext<'a> {
+    /// The workspace.
+    pub workspace: &'a Workspace,
+    /// Environment name.
+    pub env_name: &'a str,
+    /// The environment.
+    pub environment: &'a Environment,
+    cache: &'a ModelCache,
+    engine: OnceCell<Result<Engine, Arc<EngineError>>>,
+    info: OnceCell<Result<Arc<SystemInfo>, Arc<EngineError>>>,
+    compose: OnceCell<Result<ComposeCli, Arc<ComposeError>>>,
+    model: OnceCell<Result<Arc<ComposeModel>, Arc<ComposeError>>>,
+}
+
+/// Why a check that needs a shared input could not get it.
+pub enum Missing {
+    /// The daemon does not answer.
+    Daemon,
+    /// Compose is missing.
+    Compose,
+    /// Compose rejected the files.
+    Model,
+}
+
+impl Missing {
+    /// The skip reason shown to people.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::Daemon => "skipped: the Docker daemon is not answering (see docker.daemon)",
+            Self::Compose => "skipped: Docker Compose v2 is not available (see compose)",
+            Self::Model => "skipped: Compose could not read the environment's files (see compose.files)",
+        }
+    }
+}
+
+impl<'a> CheckContext<'a> {
+    /// A context for checking `env_name` of `workspace`; `cache` may outlive many runs.
+    pub fn new(workspace: &'a Workspace, env_name: &'a str, environment: &'a Environment, cache: &'a ModelCache) -> Self {
+        Self {
+            workspace,
+            env_name,
+            environment,
+            cache,
+            engine: OnceCell::new(),
+            info: OnceCell::new(),
+            compose: OnceCell::new(),
+            model: OnceCell::new(),
+        }
+    }
+
+    /// The engine, connected once per run.
+    pub async fn engine(&self) -> &Result<Engine, Arc<EngineError>> {
+        self.engine.get_or_init(|| async { Engine::connect().await.map_err(Arc::new) }).await
+    }
+
+    /// The engine, or why a check must be skipped.
+    pub async fn engine_or_skip(&self) -> Result<&Engine, Missing> {
+        self.engine().await.as_ref().map_err(|_| Missing::Daemon)
+    }
+
+    /// `docker info`, read once per run.
+    pub async fn info(&self) -> Result<&SystemInfo, Missing> {
+        let info = self
+            .info
+            .get_or_init(|| async {
+                match self.engine().await {
+                    Ok(engine) => engine.info().await.map(Arc::new).map_err(Arc::new),
+                    Err(e) => Err(e.clone()),
+                }
+            })
+            .await;
+        info.as_deref().map_err(|_| Missing::Daemon)
+    }
+
+    /// Compose v2, located once per run.
+    pub async fn compose(&self) -> &Result<ComposeCli, Arc<ComposeError>> {
+        self.compose.get_or_init(|| async { self.cache.cli().await.map_err(Arc::new) }).await
+    }
+
+    /// The project spec, with placeholder secrets (the model's shape does not depend on their values).
+    pub fn spec(&self) -> ProjectSpec {
+        let mut spec = ProjectSpec::of(self.workspace, self.env_name, self.environment);
+        spec.secrets = self
+            .workspace
+            .schema
+            .secret_names(self.environment)
+            .into_iter()
+            .map(|s| (s.to_owned(), Sensitive::new(PLACEHOLDER_SECRET.to_owned())))
+            .collect();
+        spec
+    }
+
+    /// The Compose model, from the cache when the inputs are unchanged.
+    pub async fn model(&self) -> &Result<Arc<ComposeModel>, Arc<ComposeError>> {
+        self.model
+            .get_or_init(|| async {
+                match self.compose().await {
+                    Ok(cli) => self.cache.model(cli, &self.spec()).await.map_err(Arc::new),
+                    Err(e) => Err(e.clone()),
+                }
+            })
+            .await
+    }
+
+    /// The model, or why a check must be skipped.
+    pub async fn model_or_skip(&self) -> Result<&ComposeModel, Missing> {
+        match self.model().await {
+            Ok(model) => Ok(model),
+            Err(e) if matches!(**e, ComposeError::Missing | ComposeError::Version1 { .. }) => Err(Missing::Compose),
+            Err(_) => Err(Missing::Model),
+        }
+    }
+
+    /// The variables the files reference (cached like the model).
+    pub async fn variables(&self) -> Result<Arc<BTreeMap<String, ComposeVariable>>, Arc<ComposeError>> {
+        let cli = self.compose().await.as_ref().map_err(Clone::clone)?;
+        self.cache.variables(cli, &self.spec()).await.map_err(Arc::new)
+    }
+}

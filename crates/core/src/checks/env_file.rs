@@ -1,0 +1,36 @@
+//! env.file
+
+use super::{CheckContext, CheckResult, CheckStatus::*, Fix};
+use crate::envfiles;
+
+pub async fn env_file(ctx: &CheckContext<'_>) -> CheckResult {
+    let id = "env.file";
+    let title = "Environment file";
+    let path = ctx.workspace.env_file(ctx.env_name);
+    let shown = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let expected = ctx.workspace.schema.variables_for(ctx.environment);
+    if !path.exists() {
+        return CheckResult::new(id, title, Fail, format!("{shown} does not exist"))
+            .with_details([format!("{} holds the environment's {} non-secret variable(s)", path.display(), expected.len())])
+            .with_fix(Fix::GenerateEnvFile);
+    }
+    let pairs = match envfiles::read(&path) {
+        Ok(pairs) => pairs,
+        Err(e) => return CheckResult::new(id, title, Fail, e.to_string()),
+    };
+    let secrets = ctx.workspace.schema.secret_names(ctx.environment);
+    let leaked: Vec<String> = pairs.iter().filter(|(k, _)| secrets.contains(&k.as_str())).map(|(k, _)| k.clone()).collect();
+    if !leaked.is_empty() {
+        return CheckResult::new(id, title, Fail, format!("{shown} holds secrets in plaintext: {}", leaked.join(", ")))
+            .with_details(["remove those lines: Stackpilot keeps secrets in the OS keychain and passes them at start".to_owned()]);
+    }
+    let missing: Vec<String> =
+        expected.iter().filter(|(k, _)| !pairs.iter().any(|(p, _)| p == k)).map(|(k, _)| k.clone()).collect();
+    if missing.is_empty() {
+        CheckResult::new(id, title, Pass, format!("{shown} has all {} variable(s)", expected.len()))
+    } else {
+        CheckResult::new(id, title, Warn, format!("{shown} lacks {} variable(s): {}", missing.len(), missing.join(", ")))
+            .with_details(["the schema's values are used for them until they are written".to_owned()])
+            .with_fix(Fix::GenerateEnvFile)
+    }
+}

@@ -1,0 +1,95 @@
+//! Carrying out a fix. Destructive ones take the exact preview the person confirmed.
+
+use serde::Serialize;
+
+use super::{CheckContext, Fix};
+use crate::{
+    engine::disk::{self, ReclaimItem},
+    envfiles::{self, EnvFileError, EnvFileUpdate},
+    engine::EngineError,
+    Diagnostic,
+};
+
+/// What a fix did.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum FixOutcome {
+    /// The env file was written.
+    EnvFileWritten(EnvFileUpdate),
+    /// A container was stopped.
+    ContainerStopped {
+        /// Its name.
+        container: String,
+    },
+    /// Docker data was removed.
+    Reclaimed {
+        /// Bytes freed.
+        freed: u64,
+        /// Items removed or attempted.
+        items: usize,
+    },
+}
+
+/// Why a fix could not be carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum FixError {
+    /// Writing the env file failed.
+    #[error(transparent)]
+    EnvFile(#[from] EnvFileError),
+    /// The engine refused or is gone.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    /// A destructive fix was asked for without its confirmed preview.
+    #[error("`{0}` removes data: preview it and pass the confirmed list")]
+    NeedsPreview(&'static str),
+}
+
+impl Diagnostic for FixError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::EnvFile(e) => e.code(),
+            Self::Engine(e) => e.code(),
+            Self::NeedsPreview(_) => "FixNeedsConfirmation",
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            Self::EnvFile(e) => e.hint(),
+            Self::Engine(e) => e.hint(),
+            Self::NeedsPreview(_) => Some("call the preview first and confirm it".into()),
+        }
+    }
+}
+
+/// The exact list a reclaim would remove, for the person to confirm.
+pub async fn reclaim_preview(ctx: &CheckContext<'_>) -> Result<Vec<ReclaimItem>, FixError> {
+    let engine = ctx.engine().await.as_ref().map_err(|e| EngineError::Unreachable { detail: e.to_string() })?;
+    Ok(disk::usage(engine).await?.plan)
+}
+
+/// Carries out `fix`. `confirmed` is the preview the person accepted, for `ReclaimDiskSpace`.
+pub async fn apply(ctx: &CheckContext<'_>, fix: &Fix, confirmed: Option<&[ReclaimItem]>) -> Result<FixOutcome, FixError> {
+    match fix {
+        Fix::GenerateEnvFile => {
+            let expected = ctx.workspace.schema.variables_for(ctx.environment);
+            let update = envfiles::update(&ctx.workspace.env_file(ctx.env_name), &expected, &[])?;
+            Ok(FixOutcome::EnvFileWritten(update))
+        }
+        Fix::RemapPort { variable, to, .. } => {
+            let update = envfiles::update(&ctx.workspace.env_file(ctx.env_name), &[], &[(variable.clone(), to.to_string())])?;
+            Ok(FixOutcome::EnvFileWritten(update))
+        }
+        Fix::StopContainer { container, .. } => {
+            let engine = ctx.engine().await.as_ref().map_err(|e| EngineError::Unreachable { detail: e.to_string() })?;
+            engine.docker().stop_container(container, None).await.map_err(EngineError::from)?;
+            Ok(FixOutcome::ContainerStopped { container: container.clone() })
+        }
+        Fix::ReclaimDiskSpace { .. } => {
+            let items = confirmed.ok_or(FixError::NeedsPreview("docker.reclaim"))?;
+            let engine = ctx.engine().await.as_ref().map_err(|e| EngineError::Unreachable { detail: e.to_string() })?;
+            let freed = disk::reclaim(engine, items).await?;
+            Ok(FixOutcome::Reclaimed { freed, items: items.len() })
+        }
+    }
+}

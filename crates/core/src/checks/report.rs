@@ -1,0 +1,105 @@
+//! What a check says: status, message, details and the fixes it offers.
+
+use serde::Serialize;
+
+use super::Fix;
+
+/// Outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckStatus {
+    /// Fine.
+    Pass,
+    /// Works, but worth knowing.
+    Warn,
+    /// Stops the environment from starting.
+    Fail,
+    /// Not applicable, or not run because something it needs is missing (the message says which).
+    Skipped,
+}
+
+/// The result of one check.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    /// Stable id, e.g. `docker.daemon`.
+    pub id: &'static str,
+    /// Title for people.
+    pub title: &'static str,
+    /// Outcome.
+    pub status: CheckStatus,
+    /// One sentence a person understands (for skipped: why).
+    pub message: String,
+    /// Supporting facts, one per line.
+    pub details: Vec<String>,
+    /// What can be done about it.
+    pub fixes: Vec<Fix>,
+    /// How long the check took.
+    pub elapsed_ms: u64,
+}
+
+impl CheckResult {
+    /// A result with no details or fixes.
+    pub fn new(id: &'static str, title: &'static str, status: CheckStatus, message: impl Into<String>) -> Self {
+        Self { id, title, status, message: message.into(), details: Vec::new(), fixes: Vec::new(), elapsed_ms: 0 }
+    }
+
+    /// Adds detail lines.
+    pub fn with_details(mut self, details: impl IntoIterator<Item = String>) -> Self {
+        self.details.extend(details);
+        self
+    }
+
+    /// Adds a fix.
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fixes.push(fix);
+        self
+    }
+}
+
+/// Counts by status.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Summary {
+    /// Passed.
+    pub pass: usize,
+    /// Warnings.
+    pub warn: usize,
+    /// Failures.
+    pub fail: usize,
+    /// Skipped.
+    pub skipped: usize,
+}
+
+/// Every check of one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    /// Environment checked.
+    pub environment: String,
+    /// Results in catalogue order.
+    pub results: Vec<CheckResult>,
+    /// Counts.
+    pub summary: Summary,
+    /// Wall time of the whole run.
+    pub elapsed_ms: u64,
+}
+
+impl CheckReport {
+    /// Builds the report, ordering results as the catalogue lists them.
+    pub fn new(environment: String, mut results: Vec<CheckResult>, order: &[&str], elapsed_ms: u64) -> Self {
+        results.sort_by_key(|r| order.iter().position(|id| *id == r.id).unwrap_or(usize::MAX));
+        let mut summary = Summary::default();
+        for r in &results {
+            match r.status {
+                CheckStatus::Pass => summary.pass += 1,
+                CheckStatus::Warn => summary.warn += 1,
+                CheckStatus::Fail => summary.fail += 1,
+                CheckStatus::Skipped => summary.skipped += 1,
+            }
+        }
+        Self { environment, results, summary, elapsed_ms }
+    }
+
+    /// The result of check `id`.
+    pub fn get(&self, id: &str) -> Option<&CheckResult> {
+        self.results.iter().find(|r| r.id == id)
+    }
+}
