@@ -79,6 +79,10 @@ mod tests {
     fn files_under(dir: &Path, base: &Path, out: &mut Vec<String>) {
         for entry in std::fs::read_dir(dir).expect("configs/ is readable") {
             let path = entry.expect("entry").path();
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            if name.starts_with(".env.") || name == ".stackpilot" {
+                continue; // generated per machine, git-ignored
+            }
             if path.is_dir() {
                 files_under(&path, base, out);
             } else {

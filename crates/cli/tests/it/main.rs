@@ -1,5 +1,6 @@
 //! The `stackpilot` binary as a user runs it: output, JSON and exit codes.
 
+mod check;
 mod envs;
 mod schema_check;
 mod support;
