@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::{CheckContext, CheckResult, CheckStatus::*};
-use crate::{envfiles, Diagnostic};
+use crate::Diagnostic;
 
 pub async fn compose(ctx: &CheckContext<'_>) -> CheckResult {
     let id = "compose";
@@ -19,59 +19,53 @@ pub async fn files(ctx: &CheckContext<'_>) -> CheckResult {
     let title = "Compose files";
     let files = ctx.workspace.compose_files(ctx.environment);
     let names: Vec<String> = ctx.environment.compose.clone();
-    let (model, variables) = tokio::join!(ctx.model(), ctx.variables());
-    let model = match model {
+    let model = match ctx.model().await {
         Ok(model) => model,
         Err(e) => {
             if matches!(**e, crate::compose::ComposeError::Missing | crate::compose::ComposeError::Version1 { .. }) {
                 return CheckResult::new(id, title, Skipped, super::context::Missing::Compose.reason());
             }
-            return CheckResult::new(id, title, Fail, e.to_string())
-                .with_details(names.iter().map(|n| format!("file: {n}")))
-                .with_details(e.hint());
+            let mut result = CheckResult::new(id, title, Fail, e.to_string())
+                .with_details(names.iter().map(|n| format!("file: {n}")));
+            if let Some(variable) = missing_required(&e.to_string()) {
+                result.details.push(format!("{variable} is required (used in {})", used_in(&files, &names, variable)));
+            }
+            return result.with_details(e.hint());
         }
     };
-    let variables = match variables {
-        Ok(v) => v,
-        Err(e) => return CheckResult::new(id, title, Fail, e.to_string()),
-    };
-    let mut provided: BTreeSet<String> = ctx.spec().variables.into_iter().map(|(k, _)| k).collect();
-    provided.extend(ctx.workspace.schema.secret_names(ctx.environment).into_iter().map(str::to_owned));
-    if let Ok(pairs) = envfiles::read(&ctx.workspace.env_file(ctx.env_name)) {
-        provided.extend(pairs.into_iter().map(|(k, _)| k));
-    }
-    let unset: Vec<_> = variables
-        .values()
-        .filter(|v| !provided.contains(&v.name) && std::env::var_os(&v.name).is_none())
-        .collect();
-    let used_in = |name: &str| -> String {
-        let users: Vec<&str> = files
-            .iter()
-            .zip(&names)
-            .filter(|(path, _)| {
-                std::fs::read_to_string(path)
-                    .is_ok_and(|text| text.contains(&format!("${{{name}")) || text.contains(&format!("${name}")))
-            })
-            .map(|(_, n)| n.as_str())
-            .collect();
-        users.join(", ")
-    };
-    let required: Vec<String> =
-        unset.iter().filter(|v| v.required).map(|v| format!("{} (used in {})", v.name, used_in(&v.name))).collect();
-    let empty: Vec<String> = unset
-        .iter()
-        .filter(|v| !v.required && v.default_value.is_empty() && v.presence_value.is_empty())
-        .map(|v| format!("{} (used in {})", v.name, used_in(&v.name)))
-        .collect();
     let summary = format!("{} service(s) from {}", model.services.len(), names.join(" + "));
-    if !required.is_empty() {
-        CheckResult::new(id, title, Fail, format!("{} required variable(s) have no value: {summary}", required.len()))
-            .with_details(required)
-            .with_details(["set them in the schema's `variables`, in the env file, or as secrets".to_owned()])
-    } else if !empty.is_empty() {
-        CheckResult::new(id, title, Warn, format!("{} variable(s) will be empty: {summary}", empty.len())).with_details(empty)
+    if model.unset_variables.is_empty() {
+        return CheckResult::new(id, title, Pass, format!("Compose accepts {summary}"));
+    }
+    let unset: Vec<String> = model
+        .unset_variables
+        .iter()
+        .map(|v| format!("{v} (used in {})", used_in(&files, &names, v)))
+        .collect();
+    CheckResult::new(id, title, Warn, format!("{} variable(s) have no value and will be empty: {summary}", unset.len()))
+        .with_details(unset)
+        .with_details(["set them in the schema's `variables`, in the env file, or as secrets".to_owned()])
+}
+
+/// The variable named in Compose's "required variable X is missing a value".
+fn missing_required(message: &str) -> Option<&str> {
+    message.split("required variable ").nth(1)?.split_whitespace().next()
+}
+
+/// The environment's compose files that mention `${name` or `$name`.
+fn used_in(files: &[std::path::PathBuf], names: &[String], name: &str) -> String {
+    let users: Vec<&str> = files
+        .iter()
+        .zip(names)
+        .filter(|(path, _)| {
+            std::fs::read_to_string(path).is_ok_and(|text| text.contains(&format!("${{{name}")) || text.contains(&format!("${name}")))
+        })
+        .map(|(_, n)| n.as_str())
+        .collect();
+    if users.is_empty() {
+        "no file directly".into()
     } else {
-        CheckResult::new(id, title, Pass, format!("Compose accepts {summary}"))
+        users.join(", ")
     }
 }
 

@@ -2,14 +2,32 @@
 
 use super::{ComposeCli, ComposeError, ComposeModel, ProjectSpec};
 
-/// Asks Compose for the fully resolved model of a project.
+/// Asks Compose for the fully resolved model of a project. Variables Compose
+/// warns are unset (it substitutes an empty string) are kept in `unset_variables`.
 pub async fn config(cli: &ComposeCli, spec: &ProjectSpec) -> Result<ComposeModel, ComposeError> {
-    let output = run(cli, spec, &["config", "--format", "json"]).await?;
-    serde_json::from_slice(&output).map_err(|source| ComposeError::Output { project: spec.name.clone(), source })
+    let (stdout, stderr) = run(cli, spec, &["config", "--format", "json"]).await?;
+    let mut model: ComposeModel =
+        serde_json::from_slice(&stdout).map_err(|source| ComposeError::Output { project: spec.name.clone(), source })?;
+    model.unset_variables = unset_variables(&String::from_utf8_lossy(&stderr));
+    Ok(model)
 }
 
-/// Runs a Compose subcommand for a project and returns its standard output.
-pub(super) async fn run(cli: &ComposeCli, spec: &ProjectSpec, args: &[&str]) -> Result<Vec<u8>, ComposeError> {
+/// Names from Compose's `The "X" variable is not set. Defaulting to a blank string.` warnings.
+fn unset_variables(stderr: &str) -> Vec<String> {
+    let mut names: Vec<String> = stderr
+        .lines()
+        .filter(|l| l.contains("variable is not set"))
+        .filter_map(|l| l.split("The \\\"").nth(1).or_else(|| l.split("The \"").nth(1)))
+        .filter_map(|rest| rest.split(['\\', '"']).next())
+        .map(str::to_owned)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Runs a Compose subcommand for a project and returns its standard output and error.
+pub(super) async fn run(cli: &ComposeCli, spec: &ProjectSpec, args: &[&str]) -> Result<(Vec<u8>, Vec<u8>), ComposeError> {
     let mut command = cli.command();
     spec.apply(&mut command);
     command.args(args);
@@ -23,7 +41,7 @@ pub(super) async fn run(cli: &ComposeCli, spec: &ProjectSpec, args: &[&str]) -> 
             message: first_error(&String::from_utf8_lossy(&output.stderr)),
         });
     }
-    Ok(output.stdout)
+    Ok((output.stdout, output.stderr))
 }
 
 /// Compose's stderr without warnings and blank lines, as one message.
@@ -42,7 +60,13 @@ fn first_error(stderr: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::first_error;
+    use super::{first_error, unset_variables};
+
+    #[test]
+    fn reads_unset_variables_from_warnings() {
+        let stderr = "time=\"2026-11-26T17:37:11Z\" level=warning msg=\"The \\\"POSTGRES_PASSWORD\\\" variable is not set. Defaulting to a blank string.\"\nlevel=warning msg=\"The \\\"A\\\" variable is not set. Defaulting to a blank string.\"\n";
+        assert_eq!(unset_variables(stderr), ["A", "POSTGRES_PASSWORD"]);
+    }
 
     #[test]
     fn keeps_errors_and_drops_warnings() {

@@ -19,6 +19,9 @@ pub struct ComposeModel {
     /// Named volumes.
     #[serde(default)]
     pub volumes: BTreeMap<String, serde_json::Value>,
+    /// Variables the files use that nothing set (Compose substituted an empty string).
+    #[serde(skip)]
+    pub unset_variables: Vec<String>,
 }
 
 /// One service of the resolved model.

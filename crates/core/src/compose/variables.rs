@@ -25,6 +25,6 @@ pub struct ComposeVariable {
 
 /// Asks Compose which variables the project's files reference.
 pub async fn variables(cli: &ComposeCli, spec: &ProjectSpec) -> Result<BTreeMap<String, ComposeVariable>, ComposeError> {
-    let output = super::config::run(cli, spec, &["config", "--variables", "--format", "json"]).await?;
+    let (output, _) = super::config::run(cli, spec, &["config", "--variables", "--format", "json"]).await?;
     serde_json::from_slice(&output).map_err(|source| ComposeError::Output { project: spec.name.clone(), source })
 }

@@ -1,6 +1,7 @@
 //! Integration tests of stackpilot-core: real files, the real Compose CLI.
 
 mod compose_config;
+mod corpus;
 mod json_schema;
 mod schema_errors;
 mod support;
