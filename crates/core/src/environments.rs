@@ -6,12 +6,8 @@ use serde::Serialize;
 use crate::{
     compose::{self, ComposeCli, ComposeModel, ProjectSpec},
     schema::Requirements,
-    secrets::Sensitive,
     ErrorReport, Workspace,
 };
-
-/// Value given to secrets when only the model's shape is needed (listing services and ports).
-const PLACEHOLDER_SECRET: &str = "stackpilot-placeholder";
 
 /// One environment: what the schema says and what Compose resolves.
 #[derive(Debug, Clone, Serialize)]
@@ -89,12 +85,7 @@ pub async fn summarize(workspace: &Workspace) -> Vec<EnvironmentSummary> {
             let services = match cli {
                 Err(error) => ServiceList::Unavailable { error: ErrorReport::of(error) },
                 Ok(cli) => {
-                    let mut spec = ProjectSpec::of(workspace, name, environment);
-                    spec.secrets = schema
-                        .secret_names(environment)
-                        .into_iter()
-                        .map(|s| (s.to_owned(), Sensitive::new(PLACEHOLDER_SECRET.to_owned())))
-                        .collect();
+                    let spec = ProjectSpec::of(workspace, name, environment).with_placeholder_secrets(workspace, environment);
                     match compose::config(cli, &spec).await {
                         Ok(model) => ServiceList::Resolved { services: services_of(&model) },
                         Err(error) => ServiceList::Unavailable { error: ErrorReport::of(&error) },

@@ -10,12 +10,8 @@ use crate::{
     compose::{ComposeCli, ComposeError, ComposeModel, ComposeVariable, ModelCache, ProjectSpec},
     engine::{Engine, EngineError},
     schema::Environment,
-    secrets::Sensitive,
     Workspace,
 };
-
-/// Value given to secrets when only the model's shape is needed.
-const PLACEHOLDER_SECRET: &str = "stackpilot-placeholder";
 
 /// Inputs of one check run.
 pub struct CheckContext<'a> {
@@ -99,15 +95,8 @@ impl<'a> CheckContext<'a> {
 
     /// The project spec, with placeholder secrets (the model's shape does not depend on their values).
     pub fn spec(&self) -> ProjectSpec {
-        let mut spec = ProjectSpec::of(self.workspace, self.env_name, self.environment);
-        spec.secrets = self
-            .workspace
-            .schema
-            .secret_names(self.environment)
-            .into_iter()
-            .map(|s| (s.to_owned(), Sensitive::new(PLACEHOLDER_SECRET.to_owned())))
-            .collect();
-        spec
+        ProjectSpec::of(self.workspace, self.env_name, self.environment)
+            .with_placeholder_secrets(self.workspace, self.environment)
     }
 
     /// The Compose model, from the cache when the inputs are unchanged.

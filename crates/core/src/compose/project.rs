@@ -11,6 +11,9 @@ use crate::{
     workspace::Workspace,
 };
 
+/// Value given to secrets when only the model's shape is needed.
+const PLACEHOLDER_SECRET: &str = "stackpilot-placeholder";
+
 /// The arguments and environment every Compose call for one environment needs.
 #[derive(Debug, Clone)]
 pub struct ProjectSpec {
@@ -55,6 +58,18 @@ impl ProjectSpec {
             variables,
             secrets: Vec::new(),
         }
+    }
+
+    /// The spec with every secret the environment uses set to a placeholder: for
+    /// reading the model's shape (services, ports), which does not depend on secret values.
+    pub fn with_placeholder_secrets(mut self, workspace: &Workspace, environment: &Environment) -> Self {
+        self.secrets = workspace
+            .schema
+            .secret_names(environment)
+            .into_iter()
+            .map(|s| (s.to_owned(), Sensitive::new(PLACEHOLDER_SECRET.to_owned())))
+            .collect();
+        self
     }
 
     /// Adds the project's arguments and variables to a Compose command.
