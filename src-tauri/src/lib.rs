@@ -12,8 +12,9 @@ pub fn run() {
             tracing_subscriber::EnvFilter::try_from_env("STACKPILOT_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(|| stackpilot_core::secrets::redact::RedactingStderr)
         .init();
+    stackpilot_core::secrets::redact::install_panic_hook();
     let session = Session::from_args(std::env::args_os().skip(1));
     let result = tauri::Builder::default()
         .manage(session)

@@ -4,5 +4,6 @@
 mod checks;
 mod docker;
 mod keychain;
+mod secrets;
 mod support;
 mod window;

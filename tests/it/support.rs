@@ -54,3 +54,11 @@ pub fn busybox_image() -> &'static str {
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
+
+/// A binary of the workspace built by `cargo build --workspace` (scripts/test.sh does).
+pub fn built_binary(name: &str) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"));
+    let binary = target.join("debug").join(name);
+    assert!(binary.is_file(), "{} is missing: `cargo build --workspace` (scripts/test.sh does)", binary.display());
+    binary
+}

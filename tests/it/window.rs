@@ -47,10 +47,7 @@ impl Drop for Driver {
 }
 
 fn app_binary() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"));
-    let binary = target.join("debug/stackpilot-desktop");
-    assert!(binary.is_file(), "{} is missing: `cargo build -p stackpilot-desktop` (scripts/test.sh does)", binary.display());
-    binary
+    crate::support::built_binary("stackpilot-desktop")
 }
 
 async fn open_app(driver: &Driver) -> Client {

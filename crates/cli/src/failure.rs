@@ -29,6 +29,22 @@ impl Failure {
         Self { report: ErrorReport::of(error), exit: EXIT_INPUT }
     }
 
+    /// A failure of a system component (Docker, the keychain).
+    pub fn system<E: Diagnostic>(error: &E) -> Self {
+        Self { report: ErrorReport::of(error), exit: EXIT_SYSTEM }
+    }
+
+    /// A secrets error: keychain trouble is a system failure, the rest is input.
+    pub fn from_secrets(error: &stackpilot_core::secrets::SecretsError) -> Self {
+        let exit = if error.code().starts_with("Keychain") { EXIT_SYSTEM } else { EXIT_INPUT };
+        Self { report: ErrorReport::of(error), exit }
+    }
+
+    /// Bad arguments.
+    pub fn usage(message: String) -> Self {
+        Self { report: ErrorReport { code: "Usage".into(), message, hint: None }, exit: EXIT_INPUT }
+    }
+
     /// An unexpected failure inside Stackpilot.
     pub fn internal(message: String) -> Self {
         Self {

@@ -28,6 +28,8 @@ enum Command {
     Envs(commands::envs::EnvsArgs),
     #[command(subcommand)]
     Schema(commands::schema::SchemaCommand),
+    #[command(subcommand)]
+    Secrets(commands::secrets::SecretsCommand),
 }
 
 fn main() -> ExitCode {
@@ -36,8 +38,9 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_env("STACKPILOT_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(|| stackpilot_core::secrets::redact::RedactingStderr)
         .init();
+    stackpilot_core::secrets::redact::install_panic_hook();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Check(args) => commands::check::cmd_check(cli.workspace.as_deref(), args).await,
             Command::Envs(args) => commands::envs::cmd_envs(cli.workspace.as_deref(), args).await,
+            Command::Secrets(command) => commands::secrets::cmd_secrets(cli.workspace.as_deref(), command),
             Command::Schema(command) => commands::schema::cmd_schema(cli.workspace.as_deref(), command),
         }
     });

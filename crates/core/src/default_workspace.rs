@@ -35,18 +35,7 @@ pub struct Materialized {
 
 /// Where the default workspace lives for this user.
 pub fn default_dir() -> Option<PathBuf> {
-    data_dir().map(|d| d.join("stackpilot").join("default-workspace"))
-}
-
-fn data_dir() -> Option<PathBuf> {
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    if cfg!(target_os = "macos") {
-        return home.map(|h| h.join("Library/Application Support"));
-    }
-    if cfg!(windows) {
-        return std::env::var_os("APPDATA").map(PathBuf::from);
-    }
-    std::env::var_os("XDG_DATA_HOME").map(PathBuf::from).or_else(|| home.map(|h| h.join(".local/share")))
+    crate::paths::app_data_dir().map(|d| d.join("default-workspace"))
 }
 
 /// Writes the built-in files into `dir`: missing files are written, edited ones are kept.

@@ -9,6 +9,7 @@ pub mod engine;
 pub mod environments;
 pub mod envfiles;
 pub mod host;
+pub mod paths;
 pub mod schema;
 pub mod secrets;
 pub mod workspace;

@@ -180,6 +180,7 @@ async fn apply(ctx: &CheckContext<'_>, fix: &Fix, args: &CheckArgs, style: &Styl
                 say(format!("  previous version kept as {}", backup.display()));
             }
         }
+        Ok(FixOutcome::SecretsGenerated { names }) => say(format!("  generated into the keychain: {}", join(&names))),
         Ok(FixOutcome::ContainerStopped { container }) => say(format!("  stopped {container}")),
         Ok(FixOutcome::Reclaimed { freed, items }) => say(format!("  removed {items} item(s), freed {}", human_bytes(freed))),
         Err(e) => say(format!("  failed: {e}")),

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod envs;
 pub mod schema;
+pub mod secrets;
 
 /// Prints a value as pretty JSON on stdout.
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), crate::Failure> {

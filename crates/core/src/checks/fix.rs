@@ -8,6 +8,8 @@ use serde::Serialize;
 pub enum Fix {
     /// Write the missing keys of `.env.<env>` (user edits kept, backup made).
     GenerateEnvFile,
+    /// Generate the missing secrets into the OS keychain.
+    GenerateSecrets,
     /// Publish on another host port by setting the variable the Compose file reads.
     RemapPort {
         /// The variable, e.g. `POSTGRES_PORT`.
@@ -36,6 +38,7 @@ impl Fix {
     pub fn id(&self) -> &'static str {
         match self {
             Self::GenerateEnvFile => "env.file.generate",
+            Self::GenerateSecrets => "secrets.generate",
             Self::RemapPort { .. } => "ports.remap",
             Self::StopContainer { .. } => "ports.stop-container",
             Self::ReclaimDiskSpace { .. } => "docker.reclaim",
@@ -46,6 +49,7 @@ impl Fix {
     pub fn label(&self) -> String {
         match self {
             Self::GenerateEnvFile => "Write the missing variables to the env file".into(),
+            Self::GenerateSecrets => "Generate the missing secrets into the keychain".into(),
             Self::RemapPort { variable, from, to } => format!("Use port {to} instead of {from} ({variable}={to})"),
             Self::StopContainer { container, project } => format!("Stop container {container} ({project})"),
             Self::ReclaimDiskSpace { bytes } => format!("Reclaim {}", crate::checks::human_bytes(*bytes)),

@@ -7,6 +7,7 @@ use crate::{
     engine::disk::{self, ReclaimItem},
     envfiles::{self, EnvFileError, EnvFileUpdate},
     engine::EngineError,
+    secrets::{SecretStore, SecretsError},
     Diagnostic,
 };
 
@@ -16,6 +17,11 @@ use crate::{
 pub enum FixOutcome {
     /// The env file was written.
     EnvFileWritten(EnvFileUpdate),
+    /// Secrets were generated into the keychain.
+    SecretsGenerated {
+        /// Names generated (or found already in the keychain and recorded).
+        names: Vec<String>,
+    },
     /// A container was stopped.
     ContainerStopped {
         /// Its name.
@@ -36,6 +42,9 @@ pub enum FixError {
     /// Writing the env file failed.
     #[error(transparent)]
     EnvFile(#[from] EnvFileError),
+    /// The keychain refused.
+    #[error(transparent)]
+    Secrets(#[from] SecretsError),
     /// The engine refused or is gone.
     #[error(transparent)]
     Engine(#[from] EngineError),
@@ -48,6 +57,7 @@ impl Diagnostic for FixError {
     fn code(&self) -> &'static str {
         match self {
             Self::EnvFile(e) => e.code(),
+            Self::Secrets(e) => e.code(),
             Self::Engine(e) => e.code(),
             Self::NeedsPreview(_) => "FixNeedsConfirmation",
         }
@@ -56,6 +66,7 @@ impl Diagnostic for FixError {
     fn hint(&self) -> Option<String> {
         match self {
             Self::EnvFile(e) => e.hint(),
+            Self::Secrets(e) => e.hint(),
             Self::Engine(e) => e.hint(),
             Self::NeedsPreview(_) => Some("call the preview first and confirm it".into()),
         }
@@ -75,6 +86,14 @@ pub async fn apply(ctx: &CheckContext<'_>, fix: &Fix, confirmed: Option<&[Reclai
             let expected = ctx.workspace.schema.variables_for(ctx.environment);
             let update = envfiles::update(&ctx.workspace.env_file(ctx.env_name), &expected, &[])?;
             Ok(FixOutcome::EnvFileWritten(update))
+        }
+        Fix::GenerateSecrets => {
+            let workspace = ctx.workspace.clone();
+            let env = ctx.env_name.to_owned();
+            let generated = tokio::task::spawn_blocking(move || SecretStore::open(&workspace)?.generate_missing(&env))
+                .await
+                .map_err(|e| SecretsError::Manifest { path: "keychain task".into(), detail: e.to_string() })??;
+            Ok(FixOutcome::SecretsGenerated { names: generated.into_iter().map(|g| g.name).collect() })
         }
         Fix::RemapPort { variable, to, .. } => {
             let update = envfiles::update(&ctx.workspace.env_file(ctx.env_name), &[], &[(variable.clone(), to.to_string())])?;

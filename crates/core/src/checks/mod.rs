@@ -11,6 +11,7 @@ mod ports;
 mod report;
 mod resources;
 mod run;
+mod secrets;
 
 pub use context::CheckContext;
 pub use docker::RECLAIM_WARN_RATIO;

@@ -4,7 +4,7 @@ use std::{future::Future, pin::Pin, time::{Duration, Instant}};
 
 use futures_util::{stream::FuturesUnordered, StreamExt};
 
-use super::{compose, docker, env_file, gpu, ports, resources, CheckContext, CheckReport, CheckResult, CheckStatus};
+use super::{compose, docker, env_file, gpu, ports, resources, secrets, CheckContext, CheckReport, CheckResult, CheckStatus};
 
 type CheckFuture<'a> = Pin<Box<dyn Future<Output = CheckResult> + 'a>>;
 
@@ -39,14 +39,8 @@ fn start<'a>(id: &'static str, ctx: &'a CheckContext<'a>) -> CheckFuture<'a> {
         "ports" => Box::pin(ports::ports(ctx)),
         "docker.disk" => Box::pin(docker::disk_usage(ctx)),
         "images" => Box::pin(compose::images(ctx)),
-        _ => Box::pin(async move {
-            CheckResult::new(
-                id,
-                "Secrets",
-                CheckStatus::Skipped,
-                "skipped: keychain secrets are not managed by this version yet; compose.files lists what Compose needs",
-            )
-        }),
+        "secrets" => Box::pin(secrets::secrets(ctx)),
+        _ => Box::pin(async move { CheckResult::new(id, "Unknown", CheckStatus::Fail, format!("no check is called {id}")) }),
     }
 }
 

@@ -38,7 +38,7 @@ pub(super) async fn run(cli: &ComposeCli, spec: &ProjectSpec, args: &[&str]) -> 
     if !output.status.success() {
         return Err(ComposeError::Rejected {
             project: spec.name.clone(),
-            message: first_error(&String::from_utf8_lossy(&output.stderr)),
+            message: crate::secrets::redact::redact(&first_error(&String::from_utf8_lossy(&output.stderr))),
         });
     }
     Ok((output.stdout, output.stderr))

@@ -1,0 +1,28 @@
+//! secrets: every secret the environment uses is in the keychain (names only, no value read).
+
+use super::{CheckContext, CheckResult, CheckStatus::*, Fix};
+use crate::{secrets::SecretStore, Diagnostic};
+
+pub async fn secrets(ctx: &CheckContext<'_>) -> CheckResult {
+    let id = "secrets";
+    let title = "Secrets";
+    let workspace = ctx.workspace.clone();
+    let env = ctx.env_name.to_owned();
+    let status = tokio::task::spawn_blocking(move || SecretStore::open(&workspace)?.status(&env)).await;
+    let status = match status {
+        Ok(Ok(status)) => status,
+        Ok(Err(e)) => return CheckResult::new(id, title, Fail, e.to_string()).with_details(e.hint()),
+        Err(e) => return CheckResult::new(id, title, Fail, format!("the keychain lookup stopped: {e}")),
+    };
+    if status.is_empty() {
+        return CheckResult::new(id, title, Pass, format!("{} uses no secrets", ctx.environment.title));
+    }
+    let missing: Vec<String> = status.iter().filter(|s| !s.present).map(|s| s.name.clone()).collect();
+    if missing.is_empty() {
+        CheckResult::new(id, title, Pass, format!("all {} secret(s) are in the {}", status.len(), crate::secrets::Keychain::display_name()))
+    } else {
+        CheckResult::new(id, title, Fail, format!("{} of {} secret(s) are not generated yet: {}", missing.len(), status.len(), missing.join(", ")))
+            .with_details([format!("they are generated into the {} and never written to a file", crate::secrets::Keychain::display_name())])
+            .with_fix(Fix::GenerateSecrets)
+    }
+}
