@@ -5,5 +5,6 @@ mod checks;
 mod docker;
 mod keychain;
 mod secrets;
+mod stack;
 mod support;
 mod window;

@@ -24,8 +24,14 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    Check(commands::check::CheckArgs),
     Envs(commands::envs::EnvsArgs),
+    Check(commands::check::CheckArgs),
+    Up(commands::up::UpArgs),
+    Status(commands::status::StatusArgs),
+    Logs(commands::logs::LogsArgs),
+    Restart(commands::lifecycle::RestartArgs),
+    Stop(commands::lifecycle::StopArgs),
+    Down(commands::lifecycle::DownArgs),
     #[command(subcommand)]
     Schema(commands::schema::SchemaCommand),
     #[command(subcommand)]
@@ -48,6 +54,12 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
+            Command::Up(args) => commands::up::cmd_up(cli.workspace.as_deref(), args).await,
+            Command::Status(args) => commands::status::cmd_status(cli.workspace.as_deref(), args).await,
+            Command::Logs(args) => commands::logs::cmd_logs(cli.workspace.as_deref(), args).await,
+            Command::Restart(args) => commands::lifecycle::cmd_restart(cli.workspace.as_deref(), args).await,
+            Command::Stop(args) => commands::lifecycle::cmd_stop(cli.workspace.as_deref(), args).await,
+            Command::Down(args) => commands::lifecycle::cmd_down(cli.workspace.as_deref(), args).await,
             Command::Check(args) => commands::check::cmd_check(cli.workspace.as_deref(), args).await,
             Command::Envs(args) => commands::envs::cmd_envs(cli.workspace.as_deref(), args).await,
             Command::Secrets(command) => commands::secrets::cmd_secrets(cli.workspace.as_deref(), command),

@@ -12,6 +12,7 @@ pub mod host;
 pub mod paths;
 pub mod schema;
 pub mod secrets;
+pub mod stack;
 pub mod workspace;
 
 pub use diagnostic::{Diagnostic, ErrorReport};

@@ -2,8 +2,12 @@
 
 pub mod check;
 pub mod envs;
+pub mod lifecycle;
+pub mod logs;
 pub mod schema;
 pub mod secrets;
+pub mod status;
+pub mod up;
 
 /// Prints a value as pretty JSON on stdout.
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), crate::Failure> {

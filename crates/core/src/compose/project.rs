@@ -50,9 +50,14 @@ impl ProjectSpec {
             .into_iter()
             .filter(|(k, _)| !in_file.contains(k))
             .collect();
+        let mut files = workspace.compose_files(environment);
+        let generated = crate::stack::override_path(workspace, env_name);
+        if !environment.services.is_empty() && generated.is_file() {
+            files.push(generated);
+        }
         Self {
             name: workspace.schema.compose_project(env_name),
-            files: workspace.compose_files(environment),
+            files,
             profiles: environment.profiles.clone(),
             env_file,
             variables,

@@ -1,6 +1,7 @@
 //! The Docker Engine API through bollard, version negotiated (engines from 20.10 on).
 
 pub mod disk;
+pub mod events;
 
 use std::time::Duration;
 

@@ -1,0 +1,85 @@
+//! `stackpilot down`, `stop` and `restart`
+
+use std::{
+    io::{BufRead, IsTerminal, Write},
+    path::Path,
+    process::ExitCode,
+};
+
+use clap::Args;
+use stackpilot_core::{compose::DownOptions, stack, Workspace};
+
+use crate::Failure;
+
+/// Remove an environment's containers and networks (volumes only with --volumes)
+#[derive(Debug, Args)]
+pub struct DownArgs {
+    /// Environment, e.g. dev
+    environment: String,
+    /// Also delete the named volumes and the data in them
+    #[arg(long)]
+    volumes: bool,
+    /// Do not ask before deleting volumes
+    #[arg(long)]
+    yes: bool,
+}
+
+/// Stop an environment's containers, keeping them and their data
+#[derive(Debug, Args)]
+pub struct StopArgs {
+    /// Environment, e.g. dev
+    environment: String,
+}
+
+/// Restart one service of a running environment
+#[derive(Debug, Args)]
+pub struct RestartArgs {
+    /// Environment, e.g. dev
+    environment: String,
+    /// Service to restart
+    service: String,
+}
+
+fn open(workspace: Option<&Path>, env: &str) -> Result<Workspace, Failure> {
+    let workspace = Workspace::resolve(workspace).map_err(|e| Failure::input(&e))?;
+    workspace.environment(env).map_err(|e| Failure::input(&e))?;
+    Ok(workspace)
+}
+
+pub async fn cmd_down(workspace: Option<&Path>, args: DownArgs) -> Result<ExitCode, Failure> {
+    let workspace = open(workspace, &args.environment)?;
+    if args.volumes && !args.yes {
+        let question = format!("This deletes the named volumes of {} and all data in them. Continue?", args.environment);
+        if !std::io::stdin().is_terminal() {
+            eprintln!("{question} Not confirmed: rerun with --yes to proceed without a terminal.");
+            return Ok(ExitCode::from(crate::failure::EXIT_CHECK_FAILED));
+        }
+        eprint!("{question} [y/N] ");
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut answer);
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            eprintln!("Nothing was removed.");
+            return Ok(ExitCode::from(crate::failure::EXIT_CHECK_FAILED));
+        }
+    }
+    stack::down(&workspace, &args.environment, DownOptions { volumes: args.volumes })
+        .await
+        .map_err(|e| Failure::input(&e))?;
+    println!("{} is down{}.", args.environment, if args.volumes { ", volumes deleted" } else { " (volumes kept)" });
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn cmd_stop(workspace: Option<&Path>, args: StopArgs) -> Result<ExitCode, Failure> {
+    let workspace = open(workspace, &args.environment)?;
+    stack::stop(&workspace, &args.environment).await.map_err(|e| Failure::input(&e))?;
+    println!("{} is stopped; `stackpilot up {}` starts it again.", args.environment, args.environment);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn cmd_restart(workspace: Option<&Path>, args: RestartArgs) -> Result<ExitCode, Failure> {
+    let workspace = open(workspace, &args.environment)?;
+    stack::restart(&workspace, &args.environment, &args.service).await.map_err(|e| Failure::input(&e))?;
+    println!("Restarted {} of {}.", args.service, args.environment);
+    Ok(ExitCode::SUCCESS)
+}

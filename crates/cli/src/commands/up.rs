@@ -1,0 +1,151 @@
+//! `stackpilot up`
+
+use std::{io::IsTerminal, path::Path, process::ExitCode, time::Duration};
+
+use clap::Args;
+use stackpilot_core::{
+    checks::{self, CheckContext, CheckStatus},
+    compose::ModelCache,
+    schema::Timeout,
+    stack::{self, progress::ComposeStep, UpEvent, UpOptions, UpOutcome},
+    Workspace,
+};
+use tokio_util::sync::CancellationToken;
+
+use super::print_json;
+use crate::{failure::EXIT_CHECK_FAILED, Failure};
+
+/// Start an environment and watch every service come up
+#[derive(Debug, Args)]
+pub struct UpArgs {
+    /// Environment to start, e.g. dev
+    environment: String,
+    /// Start without running the checks first
+    #[arg(long)]
+    no_check: bool,
+    /// How long to wait for the services, e.g. 90s or 5m (default: the schema's timeout)
+    #[arg(long, value_parser = parse_timeout)]
+    timeout: Option<Duration>,
+    /// Print the final report as JSON instead of live progress
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    Timeout::parse(text).map(|t| t.0)
+}
+
+fn bar(ready: usize, total: usize) -> String {
+    let width = 20;
+    let filled = if total == 0 { width } else { ready * width / total };
+    format!("[{}{}] {ready}/{total}", "#".repeat(filled), "-".repeat(width - filled))
+}
+
+pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, Failure> {
+    let workspace = Workspace::resolve(workspace).map_err(|e| Failure::input(&e))?;
+    let environment = workspace.environment(&args.environment).map_err(|e| Failure::input(&e))?;
+    if !args.no_check {
+        let cache = ModelCache::default();
+        let ctx = CheckContext::new(&workspace, &args.environment, environment, &cache);
+        let report = checks::run_checks(&ctx, |_| {}).await;
+        let failed: Vec<_> = report.results.iter().filter(|r| r.status == CheckStatus::Fail).collect();
+        if !failed.is_empty() {
+            eprintln!("{} cannot start: {} check(s) failed.", args.environment, failed.len());
+            for r in &failed {
+                eprintln!("  ✗ {}: {}", r.id, r.message);
+                for d in &r.details {
+                    eprintln!("      {d}");
+                }
+                for f in &r.fixes {
+                    eprintln!("      fix {}: {}", f.id(), f.label());
+                }
+            }
+            eprintln!("Run `stackpilot check {} --fix`, or start anyway with --no-check.", args.environment);
+            return Ok(ExitCode::from(EXIT_CHECK_FAILED));
+        }
+    }
+    let cancel = CancellationToken::new();
+    let on_ctrl_c = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_ctrl_c.cancel();
+        }
+    });
+    let live = !args.json;
+    let tty = std::io::stdout().is_terminal();
+    if live {
+        println!("Starting {} ({}) as project {}…", args.environment, environment.title, workspace.schema.compose_project(&args.environment));
+    }
+    let options = UpOptions { timeout: args.timeout };
+    let report = stack::up(&workspace, &args.environment, &options, cancel, |event| {
+        if !live {
+            return;
+        }
+        match event {
+            UpEvent::Step { service, step } => {
+                let what = match step {
+                    ComposeStep::Pulling => "pulling image".to_owned(),
+                    ComposeStep::Pulled => "image pulled".to_owned(),
+                    ComposeStep::Building => "building image".to_owned(),
+                    ComposeStep::Creating => "creating".to_owned(),
+                    ComposeStep::Starting => "starting".to_owned(),
+                    ComposeStep::Waiting => return,
+                    ComposeStep::Error(message) => format!("error: {message}"),
+                };
+                println!("  {service:<20} {what}");
+            }
+            UpEvent::State { service, state, ready, elapsed_ms, ready_count, total } => {
+                let mark = if *ready { "✓" } else { " " };
+                let progress = if tty { bar(*ready_count, *total) } else { format!("{ready_count}/{total} ready") };
+                println!("{mark} {service:<20} {:<14} {:>6.1}s  {progress}", state.label(), *elapsed_ms as f64 / 1000.0);
+            }
+        }
+    })
+    .await
+    .map_err(|e| Failure::input(&e))?;
+    if args.json {
+        print_json(&report)?;
+    } else {
+        println!();
+        match &report.outcome {
+            UpOutcome::Ready => {
+                println!("{} is ready in {:.1}s.", args.environment, report.elapsed_ms as f64 / 1000.0);
+                for url in &report.urls {
+                    println!("  {:<16} {}", url.label, url.url);
+                }
+            }
+            UpOutcome::Failed { reason, .. } => println!("{} did not start: {reason}", args.environment),
+            UpOutcome::TimedOut { after_s, not_ready } => {
+                println!("{} was not ready after {after_s}s; still waiting for: {}", args.environment, not_ready.join(", "))
+            }
+            UpOutcome::Cancelled => println!("Cancelled."),
+            UpOutcome::DaemonStopped { detail } => println!("The Docker daemon stopped answering: {detail}"),
+        }
+        for service in &report.services {
+            if !service.last_logs.is_empty() {
+                println!("\nLast {} log lines of {}:", service.last_logs.len(), service.service);
+                for line in &service.last_logs {
+                    println!("  | {line}");
+                }
+            }
+            if !service.health_log.is_empty() && service.waited_for {
+                println!("\nLast healthcheck results of {} ({}):", service.service, service.state.label());
+                for line in &service.health_log {
+                    println!("  | {line}");
+                }
+            }
+        }
+        if !matches!(report.outcome, UpOutcome::Ready) {
+            if report.running.is_empty() {
+                println!("\nNothing of {} is running.", args.environment);
+            } else {
+                println!("\nStill running: {}. Stop them with `stackpilot down {}`.", report.running.join(", "), args.environment);
+            }
+        }
+    }
+    Ok(match report.outcome {
+        UpOutcome::Ready => ExitCode::SUCCESS,
+        UpOutcome::Cancelled => ExitCode::from(130),
+        _ => ExitCode::from(EXIT_CHECK_FAILED),
+    })
+}

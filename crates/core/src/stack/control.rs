@@ -1,0 +1,57 @@
+//! Stop, restart one service, pull, down: each under the environment's lock.
+
+use super::{prepare, EnvLock, StackError};
+use crate::{
+    compose::{self, ComposeCli, ComposeError, DownOptions, ProjectSpec},
+    Workspace,
+};
+
+async fn run(workspace: &Workspace, env_name: &str, operation: &str, args: &[&str]) -> Result<(), StackError> {
+    let project = workspace.schema.compose_project(env_name);
+    let _lock = EnvLock::acquire(&project, operation)?;
+    let spec = prepare(workspace, env_name).await?;
+    let cli = ComposeCli::locate().await?;
+    run_with(&cli, &spec, args).await
+}
+
+async fn run_with(cli: &ComposeCli, spec: &ProjectSpec, args: &[&str]) -> Result<(), StackError> {
+    let mut command = cli.command();
+    spec.apply(&mut command);
+    command.args(args);
+    let output = command
+        .output()
+        .await
+        .map_err(|source| ComposeError::Spawn { program: cli.program().clone(), source })?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        let stderr = crate::secrets::redact::redact(&String::from_utf8_lossy(&output.stderr));
+        Err(ComposeError::Rejected { project: spec.name.clone(), message: stderr.trim().lines().last().unwrap_or("failed").to_owned() }.into())
+    }
+}
+
+/// Stops the environment's containers (they stay, with their data).
+pub async fn stop(workspace: &Workspace, env_name: &str) -> Result<(), StackError> {
+    run(workspace, env_name, "stopping", &["stop"]).await
+}
+
+/// Restarts one service.
+pub async fn restart(workspace: &Workspace, env_name: &str, service: &str) -> Result<(), StackError> {
+    run(workspace, env_name, "restarting", &["restart", service]).await
+}
+
+/// Pulls the environment's images.
+pub async fn pull(workspace: &Workspace, env_name: &str) -> Result<(), StackError> {
+    run(workspace, env_name, "pulling", &["pull"]).await
+}
+
+/// Removes the environment's containers and networks; named volumes only when asked
+/// (their data is lost: the caller confirms first).
+pub async fn down(workspace: &Workspace, env_name: &str, options: DownOptions) -> Result<(), StackError> {
+    let project = workspace.schema.compose_project(env_name);
+    let _lock = EnvLock::acquire(&project, "stopping")?;
+    let spec = prepare(workspace, env_name).await?;
+    let cli = ComposeCli::locate().await?;
+    compose::down(&cli, &spec, options).await?;
+    Ok(())
+}

@@ -1,0 +1,395 @@
+//! Start an environment and watch every service come up, from the engine's events.
+
+use std::{
+    collections::BTreeMap,
+    process::Stdio,
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
+
+use futures_util::StreamExt;
+use serde::Serialize;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio_util::sync::CancellationToken;
+
+use super::{
+    logs, prepare,
+    progress::{self, ComposeStep},
+    status::project_status,
+    urls::{self, ServiceUrl},
+    EnvLock, ServiceState, StackError,
+};
+use crate::{
+    compose::{self, ComposeCli, ComposeError},
+    engine::{events::project_events, Engine},
+    envfiles,
+    secrets::redact::redact,
+    Workspace,
+};
+
+/// How long a start may take when the schema does not say.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+/// Log lines shown for a service that failed.
+pub const FAILURE_LOG_LINES: usize = 50;
+
+/// Options of `up`.
+#[derive(Debug, Clone, Default)]
+pub struct UpOptions {
+    /// Overrides the environment's `timeout`.
+    pub timeout: Option<Duration>,
+}
+
+/// Something that happened during a start, for live progress.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum UpEvent {
+    /// Compose reports a step.
+    Step {
+        /// Service.
+        service: String,
+        /// The step.
+        step: ComposeStep,
+    },
+    /// A service changed state.
+    State {
+        /// Service.
+        service: String,
+        /// New state.
+        state: ServiceState,
+        /// Whether it now counts as ready.
+        ready: bool,
+        /// Since the start began.
+        elapsed_ms: u64,
+        /// Services ready / waited for.
+        ready_count: usize,
+        /// Services waited for.
+        total: usize,
+    },
+}
+
+/// How a start ended.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "outcome", rename_all = "camelCase")]
+pub enum UpOutcome {
+    /// Every service waited for is ready.
+    Ready,
+    /// A service failed (or Compose did).
+    Failed {
+        /// The service, when one is to blame.
+        service: Option<String>,
+        /// Why.
+        reason: String,
+    },
+    /// The timeout passed first.
+    TimedOut {
+        /// Seconds waited.
+        after_s: u64,
+        /// Services not ready, with their states.
+        not_ready: Vec<String>,
+    },
+    /// The person cancelled.
+    Cancelled,
+    /// The Docker daemon went away.
+    DaemonStopped {
+        /// What was seen.
+        detail: String,
+    },
+}
+
+/// One service at the end of a start.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceReport {
+    /// Service.
+    pub service: String,
+    /// Final state.
+    pub state: ServiceState,
+    /// Whether it counts as ready.
+    pub ready: bool,
+    /// Whether the start waited for it.
+    pub waited_for: bool,
+    /// Last log lines, for a failed service.
+    pub last_logs: Vec<String>,
+    /// Last healthcheck outputs, for an unhealthy or not-ready one.
+    pub health_log: Vec<String>,
+    /// Engine time of the event that made it ready (ns since the epoch).
+    pub ready_event_ns: Option<i64>,
+    /// When Stackpilot saw that event (ns since the epoch).
+    pub ready_seen_ns: Option<i64>,
+}
+
+/// The result of a start.
+#[derive(Debug, Clone, Serialize)]
+pub struct UpReport {
+    /// Environment.
+    pub environment: String,
+    /// Compose project.
+    pub project: String,
+    /// How it ended.
+    pub outcome: UpOutcome,
+    /// Every service.
+    pub services: Vec<ServiceReport>,
+    /// Containers running at the end (so nothing is left half-started silently).
+    pub running: Vec<String>,
+    /// Links, once ready.
+    pub urls: Vec<ServiceUrl>,
+    /// Wall time.
+    pub elapsed_ms: u64,
+}
+
+struct Tracked {
+    state: ServiceState,
+    healthcheck: bool,
+    waited_for: bool,
+    ready_event_ns: Option<i64>,
+    ready_seen_ns: Option<i64>,
+}
+
+fn now_ns() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as i64).unwrap_or(0)
+}
+
+/// Starts `env_name` detached and waits until every service in its `wait_for` is ready
+/// (healthy with a healthcheck, else running), it fails, the timeout passes, the person
+/// cancels, or the daemon goes away. `on_event` sees each step and state change.
+pub async fn up(
+    workspace: &Workspace,
+    env_name: &str,
+    options: &UpOptions,
+    cancel: CancellationToken,
+    mut on_event: impl FnMut(&UpEvent),
+) -> Result<UpReport, StackError> {
+    let started = Instant::now();
+    let environment = workspace.environment(env_name)?;
+    let project = workspace.schema.compose_project(env_name);
+    let _lock = EnvLock::acquire(&project, "starting")?;
+    let engine = Engine::connect().await?;
+    let cli = ComposeCli::locate().await?;
+    let spec = prepare(workspace, env_name).await?;
+    let model = compose::config(&cli, &spec).await?;
+    let wait_for: Vec<String> = environment.wait_for.clone().unwrap_or_else(|| model.services.keys().cloned().collect());
+    if let Some(unknown) = wait_for.iter().find(|s| !model.services.contains_key(*s)) {
+        return Err(StackError::UnknownService {
+            service: unknown.clone(),
+            env: env_name.to_owned(),
+            known: model.services.keys().cloned().collect(),
+        });
+    }
+    let mut tracked: BTreeMap<String, Tracked> = model
+        .services
+        .iter()
+        .map(|(name, service)| {
+            (
+                name.clone(),
+                Tracked {
+                    state: ServiceState::Pending,
+                    healthcheck: service.has_healthcheck(),
+                    waited_for: wait_for.contains(name),
+                    ready_event_ns: None,
+                    ready_seen_ns: None,
+                },
+            )
+        })
+        .collect();
+    let timeout = options.timeout.or(environment.timeout.map(|t| t.0)).unwrap_or(DEFAULT_TIMEOUT);
+    let deadline = tokio::time::Instant::now() + timeout;
+
+    // Subscribe before Compose creates anything; `since` replays what the engine saw
+    // between this call and the subscription reaching it.
+    let since = now_ns() / 1_000_000_000;
+    let mut events = Box::pin(project_events(&engine, &project, Some(since)).take_until(cancel.clone().cancelled_owned()));
+
+    let build = model.services.values().any(|s| s.is_built());
+    let mut command = cli.command();
+    spec.apply(&mut command);
+    command.args(["--progress", "plain", "up", "--detach"]);
+    if build {
+        command.arg("--build");
+    }
+    command.stdout(Stdio::null()).stderr(Stdio::piped());
+    let mut child = command.spawn().map_err(|source| ComposeError::Spawn { program: cli.program().clone(), source })?;
+    let mut lines = child.stderr.take().map(|e| BufReader::new(e).lines());
+    let mut compose_done = false;
+    let mut compose_failure: Option<(Option<String>, String)> = None;
+    let mut compose_tail: Vec<String> = Vec::new();
+
+    let total = wait_for.len();
+    let emit_state = |tracked: &BTreeMap<String, Tracked>, service: &str, on_event: &mut dyn FnMut(&UpEvent)| {
+        let t = &tracked[service];
+        let ready_count = tracked.values().filter(|t| t.waited_for && t.state.is_ready(t.healthcheck)).count();
+        on_event(&UpEvent::State {
+            service: service.to_owned(),
+            state: t.state,
+            ready: t.state.is_ready(t.healthcheck),
+            elapsed_ms: started.elapsed().as_millis() as u64,
+            ready_count,
+            total,
+        });
+    };
+
+    let outcome = loop {
+        // Decide first: a failure or readiness ends the wait.
+        if let Some((service, reason)) = &compose_failure {
+            break UpOutcome::Failed { service: service.clone(), reason: reason.clone() };
+        }
+        if let Some((name, t)) = tracked.iter().find(|(_, t)| t.waited_for && matches!(t.state, ServiceState::Exited(c) if c != 0)) {
+            let ServiceState::Exited(code) = t.state else { unreachable!() };
+            break UpOutcome::Failed { service: Some(name.clone()), reason: format!("{name} exited with code {code}") };
+        }
+        if let Some((name, _)) = tracked.iter().find(|(_, t)| t.waited_for && t.state == ServiceState::Unhealthy) {
+            break UpOutcome::Failed { service: Some(name.clone()), reason: format!("{name} is unhealthy: its healthcheck keeps failing") };
+        }
+        if compose_done && tracked.values().filter(|t| t.waited_for).all(|t| t.state.is_ready(t.healthcheck)) {
+            break UpOutcome::Ready;
+        }
+        tokio::select! {
+            _ = cancel.cancelled() => {
+                let _ = child.start_kill();
+                break UpOutcome::Cancelled;
+            }
+            _ = tokio::time::sleep_until(deadline) => {
+                let not_ready = tracked
+                    .iter()
+                    .filter(|(_, t)| t.waited_for && !t.state.is_ready(t.healthcheck))
+                    .map(|(n, t)| format!("{n} ({})", t.state.label()))
+                    .collect();
+                break UpOutcome::TimedOut { after_s: timeout.as_secs(), not_ready };
+            }
+            line = async { match lines.as_mut() { Some(l) => l.next_line().await, None => std::future::pending().await } } => {
+                match line {
+                    Ok(Some(line)) => {
+                        let line = redact(&line);
+                        compose_tail.push(line.clone());
+                        if compose_tail.len() > 20 {
+                            compose_tail.remove(0);
+                        }
+                        if let Some(p) = progress::parse(&line, &project) {
+                            if let Some(t) = tracked.get_mut(&p.service) {
+                                match &p.step {
+                                    ComposeStep::Pulling => t.state = ServiceState::Pulling,
+                                    ComposeStep::Building => t.state = ServiceState::Building,
+                                    ComposeStep::Error(message) => {
+                                        let image = model.services.get(&p.service).and_then(|s| s.image.clone()).unwrap_or_default();
+                                        let reason = if t.state == ServiceState::Pulling {
+                                            format!("the image {image} of {} could not be pulled: {message}", p.service)
+                                        } else {
+                                            format!("{}: {message}", p.service)
+                                        };
+                                        compose_failure = Some((Some(p.service.clone()), reason));
+                                    }
+                                    _ => {}
+                                }
+                            }
+                            on_event(&UpEvent::Step { service: p.service, step: p.step });
+                        }
+                    }
+                    _ => lines = None,
+                }
+            }
+            status = child.wait(), if !compose_done => {
+                compose_done = true;
+                match status {
+                    Ok(s) if s.success() => {
+                        // Containers that were already up produce no events: read them once.
+                        if let Ok(current) = project_status(&engine, &project).await {
+                            for c in current {
+                                if let Some(t) = tracked.get_mut(&c.service) {
+                                    if t.state != c.state {
+                                        t.state = c.state;
+                                        if c.state.is_ready(t.healthcheck) && t.ready_seen_ns.is_none() {
+                                            t.ready_seen_ns = Some(now_ns());
+                                        }
+                                        emit_state(&tracked, &c.service, &mut on_event);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    Ok(_) if compose_failure.is_none() => {
+                        let reason = compose_tail.iter().rev().find(|l| !l.trim().is_empty()).cloned().unwrap_or_else(|| "docker compose up failed".into());
+                        compose_failure = Some((None, reason.trim().to_owned()));
+                    }
+                    Ok(_) => {}
+                    Err(e) => compose_failure = Some((None, format!("docker compose up could not be watched: {e}"))),
+                }
+            }
+            event = events.next() => {
+                match event {
+                    Some(Ok(event)) => {
+                        if let Some(t) = tracked.get_mut(&event.service) {
+                            let next = t.state.next(event.action, t.healthcheck, event.exit_code);
+                            if next != t.state {
+                                t.state = next;
+                                if next.is_ready(t.healthcheck) {
+                                    t.ready_event_ns = Some(event.time_nano);
+                                    t.ready_seen_ns = Some(now_ns());
+                                }
+                                emit_state(&tracked, &event.service, &mut on_event);
+                            }
+                        }
+                    }
+                    Some(Err(e)) => break UpOutcome::DaemonStopped { detail: e.to_string() },
+                    None if cancel.is_cancelled() => break UpOutcome::Cancelled,
+                    None => break UpOutcome::DaemonStopped { detail: "the engine closed the event stream".into() },
+                }
+            }
+        }
+    };
+    if !compose_done {
+        let _ = child.start_kill();
+        let _ = tokio::time::timeout(Duration::from_secs(2), child.wait()).await;
+    }
+
+    // Explain: last logs of a failed service, healthcheck outputs of unready ones, what runs.
+    let (current, daemon_gone) = match tokio::time::timeout(Duration::from_secs(2), project_status(&engine, &project)).await {
+        Ok(Ok(current)) => (current, false),
+        _ => (Vec::new(), true),
+    };
+    let failed_service = match &outcome {
+        UpOutcome::Failed { service: Some(s), .. } => Some(s.clone()),
+        _ => None,
+    };
+    let mut services = Vec::new();
+    for (name, t) in &tracked {
+        let health_log = current.iter().filter(|c| &c.service == name).flat_map(|c| c.health_log.clone()).collect::<Vec<_>>();
+        let last_logs = if failed_service.as_deref() == Some(name.as_str()) && !daemon_gone {
+            logs::tail(&engine, &project, Some(name), FAILURE_LOG_LINES).await.unwrap_or_default().into_iter().map(|l| l.text).collect()
+        } else {
+            Vec::new()
+        };
+        services.push(ServiceReport {
+            service: name.clone(),
+            state: t.state,
+            ready: t.state.is_ready(t.healthcheck),
+            waited_for: t.waited_for,
+            health_log: if t.state.is_ready(t.healthcheck) { Vec::new() } else { health_log },
+            last_logs,
+            ready_event_ns: t.ready_event_ns,
+            ready_seen_ns: t.ready_seen_ns,
+        });
+    }
+    let running = current
+        .iter()
+        .filter(|c| matches!(c.state, ServiceState::Running | ServiceState::Healthy | ServiceState::Starting | ServiceState::Unhealthy | ServiceState::Restarting))
+        .map(|c| c.container.clone())
+        .collect();
+    let urls = if matches!(outcome, UpOutcome::Ready) {
+        let mut values: Vec<(String, String)> = spec.variables.clone();
+        if let Some(file) = &spec.env_file {
+            values.extend(envfiles::read(file).unwrap_or_default());
+        }
+        let schema_urls: Vec<(String, String)> = environment.urls.iter().map(|(k, v)| (k.to_owned(), v.clone())).collect();
+        urls::urls(&schema_urls, &model, |name| {
+            values.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone()).or_else(|| std::env::var(name).ok())
+        })
+    } else {
+        Vec::new()
+    };
+    Ok(UpReport {
+        environment: env_name.to_owned(),
+        project,
+        outcome,
+        services,
+        running,
+        urls,
+        elapsed_ms: started.elapsed().as_millis() as u64,
+    })
+}

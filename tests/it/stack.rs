@@ -1,0 +1,228 @@
+//! Start, watch and stop with the real engine and Compose: the fixture stacks of
+//! tests/fixtures/stacks, each in a copy with a unique project name.
+
+use std::{
+    net::TcpListener,
+    path::Path,
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use stackpilot_core::{
+    engine::Engine,
+    secrets::SecretStore,
+    stack::{self, status::project_status, ServiceState, UpEvent, UpOptions, UpOutcome, UpReport},
+    Workspace,
+};
+use tokio_util::sync::CancellationToken;
+
+use crate::support::{built_binary, busybox_image, free_port, repo_root};
+
+/// A copy of the fixture workspace whose project is unique to this test.
+fn fixtures(tag: &str, env_file: &[(&str, &str, String)]) -> (tempfile::TempDir, Workspace) {
+    busybox_image();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = repo_root().join("tests/fixtures/stacks");
+    for entry in std::fs::read_dir(&source).expect("fixtures").flatten() {
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
+    }
+    let schema = dir.path().join("stackpilot.yaml");
+    let text = std::fs::read_to_string(&schema).expect("schema");
+    std::fs::write(&schema, text.replace("project: fxstack", &format!("project: fx{}{tag}", std::process::id()))).expect("schema");
+    for (env, key, value) in env_file {
+        std::fs::write(dir.path().join(format!(".env.{env}")), format!("{key}={value}\n")).expect("env file");
+    }
+    let workspace = Workspace::open(dir.path()).expect("fixtures are valid");
+    (dir, workspace)
+}
+
+async fn start(workspace: &Workspace, env: &str, timeout: Option<Duration>) -> (UpReport, Vec<UpEvent>) {
+    let mut events = Vec::new();
+    let report = stack::up(workspace, env, &UpOptions { timeout }, CancellationToken::new(), |e| events.push(e.clone()))
+        .await
+        .expect("up runs");
+    (report, events)
+}
+
+async fn down(workspace: &Workspace, env: &str) {
+    stack::down(workspace, env, stackpilot_core::compose::DownOptions { volumes: true }).await.expect("down");
+}
+
+fn service<'a>(report: &'a UpReport, name: &str) -> &'a stack::ServiceReport {
+    report.services.iter().find(|s| s.service == name).unwrap_or_else(|| panic!("{name} in report"))
+}
+
+#[tokio::test]
+async fn a_healthy_stack_comes_up_in_order_with_its_urls_and_down_leaves_nothing() {
+    let port = free_port();
+    let (_dir, workspace) = fixtures("ok", &[("healthy", "WEB_PORT", port.to_string())]);
+    SecretStore::open(&workspace).expect("keychain").generate_missing("healthy").expect("secrets");
+    let (report, events) = start(&workspace, "healthy", None).await;
+    assert!(matches!(report.outcome, UpOutcome::Ready), "{:?}", report.outcome);
+    for (name, state) in [("db", ServiceState::Healthy), ("web", ServiceState::Healthy), ("app", ServiceState::Running)] {
+        assert_eq!(service(&report, name).state, state, "{name}");
+    }
+    let order: Vec<(String, ServiceState)> = events
+        .iter()
+        .filter_map(|e| match e {
+            UpEvent::State { service, state, .. } => Some((service.clone(), *state)),
+            _ => None,
+        })
+        .collect();
+    let position = |s: &str, st: ServiceState| order.iter().position(|(n, x)| n == s && *x == st).unwrap_or_else(|| panic!("{s} {st:?} in {order:?}"));
+    assert!(position("db", ServiceState::Created) < position("db", ServiceState::Starting));
+    assert!(position("db", ServiceState::Healthy) < position("app", ServiceState::Running), "app waits for db's health");
+    assert_eq!(report.urls.len(), 1);
+    assert_eq!(report.urls[0].url, format!("http://localhost:{port}"));
+    let healthy = service(&report, "web");
+    let delay_ms = (healthy.ready_seen_ns.expect("seen") - healthy.ready_event_ns.expect("event")) as f64 / 1e6;
+    assert!(delay_ms < 1000.0, "the health event was reported {delay_ms} ms after the engine's event");
+
+    let engine = Engine::connect().await.expect("Docker");
+    assert_eq!(project_status(&engine, &report.project).await.expect("status").len(), 3);
+    down(&workspace, "healthy").await;
+    assert!(project_status(&engine, &report.project).await.expect("status").is_empty(), "no container left");
+    let networks = Command::new("docker")
+        .args(["network", "ls", "--filter", &format!("label=com.docker.compose.project={}", report.project), "-q"])
+        .output()
+        .expect("docker network ls");
+    assert!(String::from_utf8_lossy(&networks.stdout).trim().is_empty(), "no network left");
+}
+
+#[tokio::test]
+async fn a_service_that_exits_1_is_reported_with_its_exit_code_and_logs() {
+    let (_dir, workspace) = fixtures("crash", &[]);
+    let (report, _) = start(&workspace, "crash", None).await;
+    down(&workspace, "crash").await;
+    match &report.outcome {
+        UpOutcome::Failed { service, reason } => {
+            assert_eq!(service.as_deref(), Some("worker"));
+            assert_eq!(reason, "worker exited with code 1");
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    let worker = service(&report, "worker");
+    assert_eq!(worker.state, ServiceState::Exited(1));
+    assert!(worker.last_logs.iter().any(|l| l.contains("fatal: cannot open /etc/worker.conf")), "{:?}", worker.last_logs);
+    assert!(worker.last_logs.iter().any(|l| l.contains("starting worker")));
+}
+
+#[tokio::test]
+async fn a_service_that_never_becomes_healthy_shows_its_healthcheck_output() {
+    let (_dir, workspace) = fixtures("sick", &[]);
+    let (report, _) = start(&workspace, "unhealthy", None).await;
+    let running = report.running.clone();
+    down(&workspace, "unhealthy").await;
+    match &report.outcome {
+        UpOutcome::Failed { service, reason } => {
+            assert_eq!(service.as_deref(), Some("api"));
+            assert!(reason.contains("unhealthy"), "{reason}");
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    let api = service(&report, "api");
+    assert!(api.health_log.iter().any(|l| l.contains("connection refused on :9999")), "{:?}", api.health_log);
+    assert_eq!(running.len(), 1, "the report says what is still running: {running:?}");
+}
+
+#[tokio::test]
+async fn a_slow_service_is_waited_for_and_a_short_timeout_names_it() {
+    let (_dir, workspace) = fixtures("slow", &[]);
+    let (report, _) = start(&workspace, "slow", Some(Duration::from_secs(2))).await;
+    match &report.outcome {
+        UpOutcome::TimedOut { after_s, not_ready } => {
+            assert_eq!(*after_s, 2);
+            assert_eq!(not_ready, &["search (starting)".to_owned()]);
+        }
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    // Started again (containers already up), it is ready once the 5 s have passed.
+    let (report, _) = start(&workspace, "slow", None).await;
+    down(&workspace, "slow").await;
+    assert!(matches!(report.outcome, UpOutcome::Ready), "{:?}", report.outcome);
+    assert!(report.elapsed_ms >= 1000 || service(&report, "search").state == ServiceState::Healthy);
+}
+
+#[tokio::test]
+async fn a_published_port_held_by_the_test_fails_the_start_naming_the_port() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let (_dir, workspace) = fixtures("port", &[("port", "HELD_PORT", port.to_string())]);
+    let (report, _) = start(&workspace, "port", None).await;
+    down(&workspace, "port").await;
+    drop(listener);
+    match &report.outcome {
+        UpOutcome::Failed { reason, .. } => assert!(reason.contains(&port.to_string()), "the reason names the port: {reason}"),
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_second_start_is_refused_while_one_runs_and_the_cli_says_who() {
+    let (dir, workspace) = fixtures("lock", &[]);
+    let project = workspace.schema.compose_project("slow");
+    let _held = stack::EnvLock::acquire(&project, "starting").expect("first lock");
+    let err = stack::EnvLock::acquire(&project, "starting").expect_err("second lock refused");
+    assert!(err.to_string().contains(&format!("is already starting (pid {}", std::process::id())), "{err}");
+    let out = Command::new(built_binary("stackpilot"))
+        .args(["up", "slow", "--no-check", "--workspace"])
+        .arg(dir.path())
+        .output()
+        .expect("stackpilot up");
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("is already starting (pid") && text.contains("hint: wait for it to finish"), "{text}");
+}
+
+#[tokio::test]
+async fn the_cli_reports_a_daemon_that_stops_mid_watch_within_2_seconds() {
+    // A daemon of the test's own, on its own socket and folders, that the test then stops.
+    let root = tempfile::tempdir().expect("tempdir");
+    let socket = root.path().join("docker.sock");
+    let mut daemon = Command::new("dockerd")
+        .args(["--bridge", "none", "--iptables=false", "--ip-masq=false", "--host"])
+        .arg(format!("unix://{}", socket.display()))
+        .arg("--data-root")
+        .arg(root.path().join("data"))
+        .arg("--exec-root")
+        .arg(root.path().join("exec"))
+        .arg("--pidfile")
+        .arg(root.path().join("docker.pid"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("dockerd (installed by scripts/setup.sh)");
+    let host = format!("unix://{}", socket.display());
+    let ready = Instant::now();
+    while Command::new("docker").args(["-H", &host, "info"]).output().map(|o| !o.status.success()).unwrap_or(true) {
+        assert!(ready.elapsed() < Duration::from_secs(30), "the test's dockerd did not start");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let (dir, _) = fixtures("gone", &[]);
+    let mut watch = Command::new(built_binary("stackpilot"))
+        .args(["status", "slow", "--watch", "--workspace"])
+        .arg(dir.path())
+        .env("DOCKER_HOST", &host)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("stackpilot status --watch");
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(watch.try_wait().expect("poll").is_none(), "the watcher runs while the daemon does");
+    let _ = Command::new("kill").args(["-TERM", &daemon.id().to_string()]).status();
+    let stopped = Instant::now();
+    let status = loop {
+        if let Some(status) = watch.try_wait().expect("poll") {
+            break status;
+        }
+        assert!(stopped.elapsed() < Duration::from_secs(10), "the watcher hangs after the daemon stopped");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let reported_after = stopped.elapsed();
+    let _ = daemon.wait();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut watch.stderr.take().expect("stderr"), &mut stderr).expect("read");
+    assert!(reported_after < Duration::from_secs(2), "reported after {reported_after:?}");
+    assert!(stderr.contains("closed the event stream") || stderr.contains("does not answer") || !status.success(), "{stderr}");
+    let _ = Path::new(&socket);
+}
