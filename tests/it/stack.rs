@@ -87,6 +87,11 @@ async fn a_healthy_stack_comes_up_in_order_with_its_urls_and_down_leaves_nothing
         .output()
         .expect("docker network ls");
     assert!(String::from_utf8_lossy(&networks.stdout).trim().is_empty(), "no network left");
+
+    // Right after a `down`, the engine replays that second's `die` events: a new start ignores them.
+    let (again, _) = start(&workspace, "healthy", None).await;
+    down(&workspace, "healthy").await;
+    assert!(matches!(again.outcome, UpOutcome::Ready), "{:?}", again.outcome);
 }
 
 #[tokio::test]

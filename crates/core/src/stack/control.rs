@@ -1,6 +1,6 @@
 //! Stop, restart one service, pull, down: each under the environment's lock.
 
-use super::{prepare, EnvLock, StackError};
+use super::{EnvLock, StackError};
 use crate::{
     compose::{self, ComposeCli, ComposeError, DownOptions, ProjectSpec},
     Workspace,
@@ -9,9 +9,17 @@ use crate::{
 async fn run(workspace: &Workspace, env_name: &str, operation: &str, args: &[&str]) -> Result<(), StackError> {
     let project = workspace.schema.compose_project(env_name);
     let _lock = EnvLock::acquire(&project, operation)?;
-    let spec = prepare(workspace, env_name).await?;
+    let spec = existing(workspace, env_name)?;
     let cli = ComposeCli::locate().await?;
     run_with(&cli, &spec, args).await
+}
+
+/// The spec for verbs that act on existing containers (stop, restart, down, pull):
+/// Compose still interpolates the files, but the secret values are not used, so
+/// placeholders stand in and the keychain is not needed.
+fn existing(workspace: &Workspace, env_name: &str) -> Result<ProjectSpec, StackError> {
+    let environment = workspace.environment(env_name)?;
+    Ok(ProjectSpec::of(workspace, env_name, environment).with_placeholder_secrets(workspace, environment))
 }
 
 async fn run_with(cli: &ComposeCli, spec: &ProjectSpec, args: &[&str]) -> Result<(), StackError> {
@@ -50,7 +58,7 @@ pub async fn pull(workspace: &Workspace, env_name: &str) -> Result<(), StackErro
 pub async fn down(workspace: &Workspace, env_name: &str, options: DownOptions) -> Result<(), StackError> {
     let project = workspace.schema.compose_project(env_name);
     let _lock = EnvLock::acquire(&project, "stopping")?;
-    let spec = prepare(workspace, env_name).await?;
+    let spec = existing(workspace, env_name)?;
     let cli = ComposeCli::locate().await?;
     compose::down(&cli, &spec, options).await?;
     Ok(())

@@ -193,8 +193,10 @@ pub async fn up(
     let deadline = tokio::time::Instant::now() + timeout;
 
     // Subscribe before Compose creates anything; `since` replays what the engine saw
-    // between this call and the subscription reaching it.
-    let since = now_ns() / 1_000_000_000;
+    // between this call and the subscription reaching it. It has one-second granularity,
+    // so events older than `began_ns` (a previous run's `die`, `destroy`) are dropped.
+    let began_ns = now_ns();
+    let since = began_ns / 1_000_000_000;
     let mut events = Box::pin(project_events(&engine, &project, Some(since)).take_until(cancel.clone().cancelled_owned()));
 
     let build = model.services.values().any(|s| s.is_built());
@@ -313,6 +315,7 @@ pub async fn up(
             }
             event = events.next() => {
                 match event {
+                    Some(Ok(event)) if event.time_nano < began_ns => {}
                     Some(Ok(event)) => {
                         if let Some(t) = tracked.get_mut(&event.service) {
                             let next = t.state.next(event.action, t.healthcheck, event.exit_code);
