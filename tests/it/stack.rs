@@ -181,11 +181,12 @@ async fn a_second_start_is_refused_while_one_runs_and_the_cli_says_who() {
 
 #[tokio::test]
 async fn the_cli_reports_a_daemon_that_stops_mid_watch_within_2_seconds() {
-    // A daemon of the test's own, on its own socket and folders, that the test then stops.
+    // A daemon of the test's own, on its own socket and folders, in its own network
+    // namespace (so its start and stop never touch the host's docker0), that the test stops.
     let root = tempfile::tempdir().expect("tempdir");
     let socket = root.path().join("docker.sock");
-    let mut daemon = Command::new("dockerd")
-        .args(["--bridge", "none", "--iptables=false", "--ip-masq=false", "--host"])
+    let mut daemon = Command::new("unshare")
+        .args(["--net", "dockerd", "--bridge", "none", "--iptables=false", "--ip-masq=false", "--host"])
         .arg(format!("unix://{}", socket.display()))
         .arg("--data-root")
         .arg(root.path().join("data"))
