@@ -18,7 +18,26 @@ pub fn run() {
     let session = Session::from_args(std::env::args_os().skip(1));
     let result = tauri::Builder::default()
         .manage(session)
-        .invoke_handler(tauri::generate_handler![commands::workspace::list_environments])
+        .invoke_handler(tauri::generate_handler![
+            commands::workspace::list_environments,
+            commands::workspace::open_workspace,
+            commands::workspace::open_url,
+            commands::checks::run_checks,
+            commands::checks::preview_reclaim,
+            commands::checks::apply_fix,
+            commands::secrets::secrets_status,
+            commands::secrets::generate_secrets,
+            commands::secrets::rotate_secret,
+            commands::secrets::reveal_secret,
+            commands::stack::start_environment,
+            commands::stack::cancel_task,
+            commands::stack::environment_status,
+            commands::stack::stop_environment,
+            commands::stack::down_environment,
+            commands::stack::restart_service,
+            commands::stack::follow_logs,
+            commands::stack::follow_stats,
+        ])
         .run(tauri::generate_context!());
     if let Err(error) = result {
         tracing::error!(%error, "the desktop app stopped with an error");

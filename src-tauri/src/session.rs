@@ -1,27 +1,82 @@
-//! What the app was started with.
+//! What the app holds between commands: the open workspace, the Compose model cache,
+//! and the cancel handles of long operations.
 
-use std::{ffi::OsString, path::PathBuf};
+use std::{
+    collections::HashMap,
+    ffi::OsString,
+    path::PathBuf,
+    sync::{Arc, Mutex},
+};
+
+use stackpilot_core::{compose::ModelCache, ErrorReport, Workspace};
+use tokio_util::sync::CancellationToken;
 
 /// State shared by every command of the app.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Session {
     /// Workspace given with `--workspace DIR`; otherwise core's usual resolution.
-    pub workspace: Option<PathBuf>,
+    pub initial: Option<PathBuf>,
+    workspace: Mutex<Option<Workspace>>,
+    /// The Compose model cache, kept across check runs.
+    pub cache: Arc<ModelCache>,
+    tasks: Mutex<HashMap<String, CancellationToken>>,
 }
 
 impl Session {
     /// Reads `--workspace DIR` (or `--workspace=DIR`) from the command line.
     pub fn from_args(args: impl Iterator<Item = OsString>) -> Self {
         let mut args = args.peekable();
-        let mut workspace = None;
+        let mut initial = None;
         while let Some(arg) = args.next() {
             let text = arg.to_string_lossy();
             if text == "--workspace" {
-                workspace = args.next().map(PathBuf::from);
+                initial = args.next().map(PathBuf::from);
             } else if let Some(value) = text.strip_prefix("--workspace=") {
-                workspace = Some(PathBuf::from(value));
+                initial = Some(PathBuf::from(value));
             }
         }
-        Self { workspace }
+        Self { initial, ..Self::default() }
+    }
+
+    /// Opens (re-reads) a workspace and makes it current.
+    pub fn open(&self, path: Option<PathBuf>) -> Result<Workspace, ErrorReport> {
+        let workspace = Workspace::resolve(path.as_deref().or(self.initial.as_deref())).map_err(|e| ErrorReport::of(&e))?;
+        if let Ok(mut slot) = self.workspace.lock() {
+            *slot = Some(workspace.clone());
+        }
+        Ok(workspace)
+    }
+
+    /// The current workspace, re-read from disk so edits are seen; opens the initial one first.
+    pub fn workspace(&self) -> Result<Workspace, ErrorReport> {
+        let current = self.workspace.lock().ok().and_then(|w| w.as_ref().map(|w| w.root.clone()));
+        self.open(current)
+    }
+
+    /// The current workspace, and the name of one of its environments (validated).
+    pub fn environment(&self, env: &str) -> Result<Workspace, ErrorReport> {
+        let workspace = self.workspace()?;
+        workspace.environment(env).map_err(|e| ErrorReport::of(&e))?;
+        Ok(workspace)
+    }
+
+    /// Registers a cancellable task under `key`, cancelling one already there.
+    pub fn task(&self, key: String) -> CancellationToken {
+        let token = CancellationToken::new();
+        if let Ok(mut tasks) = self.tasks.lock() {
+            if let Some(old) = tasks.insert(key, token.clone()) {
+                old.cancel();
+            }
+        }
+        token
+    }
+
+    /// Cancels the task under `key`, if any.
+    pub fn cancel(&self, key: &str) {
+        if let Ok(mut tasks) = self.tasks.lock() {
+            if let Some(token) = tasks.remove(key) {
+                token.cancel();
+            }
+        }
     }
 }

@@ -1,15 +1,18 @@
-//! The real app window, driven through WebDriver (tauri-driver + WebKitWebDriver under Xvfb).
+//! The real app window, driven through WebDriver (tauri-driver + WebKitWebDriver under Xvfb),
+//! against the real engine and keychain. Screenshots of every screen go to
+//! target/test-artifacts/ (the test command prints the folder).
 
 use std::{
-    path::PathBuf,
+    net::TcpListener,
+    path::Path,
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 
-use crate::support::{artifacts_dir, free_port, repo_root};
+use crate::support::{artifacts_dir, built_binary, busybox_image, free_port, repo_root};
 
 /// tauri-driver, stopped with SIGTERM so WebKitWebDriver releases its port.
 struct Driver {
@@ -18,24 +21,43 @@ struct Driver {
 }
 
 impl Driver {
-    fn start() -> Self {
+    /// Starts tauri-driver; the app it launches inherits `env`.
+    fn start(name: &str, env: &[(&str, &Path)], remove: &[&str]) -> Self {
         assert!(std::env::var_os("DISPLAY").is_some(), "DISPLAY must be set (scripts/test.sh starts Xvfb)");
         let port = free_port();
         let native_port = free_port();
-        let log = std::fs::File::create(artifacts_dir().join("tauri-driver.log")).expect("log file");
-        let child = Command::new("tauri-driver")
+        let log = std::fs::File::create(artifacts_dir().join(format!("tauri-driver-{name}.log"))).expect("log file");
+        let mut command = Command::new("tauri-driver");
+        command
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("STACKPILOT_WORKSPACE", repo_root().join("configs"))
             .stdout(Stdio::from(log.try_clone().expect("log")))
-            .stderr(Stdio::from(log))
-            .spawn()
-            .expect("tauri-driver is installed (scripts/setup.sh --tests)");
+            .stderr(Stdio::from(log));
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        for key in remove {
+            command.env_remove(key);
+        }
+        let child = command.spawn().expect("tauri-driver is installed (scripts/setup.sh --tests)");
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
             std::thread::sleep(Duration::from_millis(50));
         }
         Self { child, port }
+    }
+
+    async fn open(&self, args: &[String]) -> Client {
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": built_binary("stackpilot-desktop"), "args": args }),
+        );
+        ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("a WebDriver session with the app")
     }
 }
 
@@ -46,65 +68,181 @@ impl Drop for Driver {
     }
 }
 
-fn app_binary() -> PathBuf {
-    crate::support::built_binary("stackpilot-desktop")
+type Step<T> = Result<T, String>;
+
+async fn find(client: &Client, css: &str, within: Duration) -> Step<Element> {
+    client.wait().at_most(within).for_element(Locator::Css(css)).await.map_err(|e| format!("`{css}` did not appear: {e}"))
 }
 
-async fn open_app(driver: &Driver) -> Client {
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "tauri:options".into(),
-        serde_json::json!({
-            "application": app_binary(),
-            "args": ["--workspace", repo_root().join("configs")],
-        }),
-    );
-    ClientBuilder::new(HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .expect("a WebDriver session with the app")
+async fn text(client: &Client, css: &str) -> Step<String> {
+    client.find(Locator::Css(css)).await.map_err(|e| format!("`{css}`: {e}"))?.text().await.map_err(|e| e.to_string())
+}
+
+async fn click(client: &Client, css: &str) -> Step<()> {
+    find(client, css, Duration::from_secs(20)).await?.click().await.map_err(|e| format!("click `{css}`: {e}"))
+}
+
+async fn shot(client: &Client, name: &str) -> Step<()> {
+    let png = client.screenshot().await.map_err(|e| e.to_string())?;
+    std::fs::write(artifacts_dir().join(format!("{name}.png")), png).map_err(|e| e.to_string())
+}
+
+/// Waits until the text of `css` contains `wanted`.
+async fn wait_text(client: &Client, css: &str, wanted: &str, within: Duration) -> Step<String> {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Ok(found) = text(client, css).await {
+            if found.contains(wanted) {
+                return Ok(found);
+            }
+            if Instant::now() > deadline {
+                return Err(format!("`{css}` says {found:?}, not {wanted:?}"));
+            }
+        } else if Instant::now() > deadline {
+            return Err(format!("`{css}` never appeared (waiting for {wanted:?})"));
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
 }
 
 #[tokio::test]
 async fn the_window_lists_the_eight_environments_of_configs() {
-    let driver = Driver::start();
-    let client = open_app(&driver).await;
+    let configs = repo_root().join("configs");
+    let driver = Driver::start("configs", &[("STACKPILOT_WORKSPACE", &configs)], &[]);
+    let client = driver.open(&["--workspace".into(), configs.display().to_string()]).await;
     let result = async {
-        client
-            .wait()
-            .at_most(Duration::from_secs(30))
-            .for_element(Locator::Css(".environment-card"))
-            .await
-            .map_err(|e| format!("no environment cards appeared: {e}"))?;
-        let cards = client.find_all(Locator::Css(".environment-card h2")).await.map_err(|e| e.to_string())?;
+        find(&client, ".environment-card", Duration::from_secs(30)).await?;
         let mut titles = Vec::new();
-        for card in cards {
+        for card in client.find_all(Locator::Css(".environment-card h2")).await.map_err(|e| e.to_string())? {
             titles.push(card.text().await.map_err(|e| e.to_string())?);
         }
-        let names = client.find_all(Locator::Css(".environment-card .env-name")).await.map_err(|e| e.to_string())?;
-        let mut env_names = Vec::new();
-        for name in names {
-            env_names.push(name.text().await.map_err(|e| e.to_string())?);
+        let mut names = Vec::new();
+        for name in client.find_all(Locator::Css(".environment-card .env-name")).await.map_err(|e| e.to_string())? {
+            names.push(name.text().await.map_err(|e| e.to_string())?);
         }
-        let heading = client.find(Locator::Css("main h1")).await.map_err(|e| e.to_string())?.text().await.map_err(|e| e.to_string())?;
-        let dev_services = client
-            .find(Locator::Css("[data-environment='dev'] .service-count"))
-            .await
-            .map_err(|e| e.to_string())?
-            .text()
-            .await
-            .map_err(|e| e.to_string())?;
-        let screenshot = client.screenshot().await.map_err(|e| e.to_string())?;
-        std::fs::write(artifacts_dir().join("environments.png"), screenshot).map_err(|e| e.to_string())?;
-        Ok::<_, String>((titles, env_names, heading, dev_services))
+        let heading = text(&client, "main h1").await?;
+        let dev_services = text(&client, "[data-environment='dev'] .service-count").await?;
+        shot(&client, "1-environments").await?;
+        Ok::<_, String>((titles, names, heading, dev_services))
     }
     .await;
     let _ = client.close().await;
     drop(driver);
-    let (titles, env_names, heading, dev_services) = result.expect("the window shows the environments");
+    let (titles, names, heading, dev_services) = result.expect("the window shows the environments");
     assert_eq!(heading, "Environments of multimodal");
-    assert_eq!(env_names, ["dev", "staging", "production", "testing", "performance", "monitoring", "optimized", "first-run"]);
+    assert_eq!(names, ["dev", "staging", "production", "testing", "performance", "monitoring", "optimized", "first-run"]);
     assert_eq!(titles, ["Development", "Staging", "Production", "Testing", "Performance", "Monitoring", "Optimized", "First run"]);
     assert_eq!(dev_services, "15 services");
 }
+
+/// A copy of the fixture stacks with a unique project; WEB_PORT of `healthy` is `port`.
+fn fixture_workspace(port: u16) -> tempfile::TempDir {
+    busybox_image();
+    let dir = tempfile::tempdir().expect("tempdir");
+    for entry in std::fs::read_dir(repo_root().join("tests/fixtures/stacks")).expect("fixtures").flatten() {
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
+    }
+    let schema = dir.path().join("stackpilot.yaml");
+    let text = std::fs::read_to_string(&schema).expect("schema");
+    std::fs::write(&schema, text.replace("project: fxstack", &format!("project: fxui{}", std::process::id()))).expect("schema");
+    std::fs::write(dir.path().join(".env.healthy"), format!("WEB_PORT={port}\n")).expect("env file");
+    dir
+}
+
+#[tokio::test]
+async fn a_new_user_fixes_a_port_generates_secrets_launches_and_watches_the_dashboard() {
+    let held = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = held.local_addr().expect("addr").port();
+    let workspace = fixture_workspace(port);
+    let data = tempfile::tempdir().expect("app data");
+    let driver = Driver::start("flow", &[("XDG_DATA_HOME", data.path())], &["STACKPILOT_WORKSPACE"]);
+    let client = driver.open(&[]).await;
+    let path = workspace.path().display().to_string();
+    let result = async {
+        // 1. First run: the welcome screen; open the fixture folder.
+        find(&client, ".welcome", Duration::from_secs(30)).await?;
+        shot(&client, "0-welcome").await?;
+        let input = find(&client, ".open-folder input", Duration::from_secs(5)).await?;
+        input.send_keys(&path).await.map_err(|e| e.to_string())?;
+        click(&client, ".open-folder button").await?;
+        // 2. Pick the healthy environment.
+        click(&client, "[data-environment='healthy'] .card-button").await?;
+        // 3. The port the test holds fails the ports check, naming this process.
+        let ports = wait_text(&client, "[data-check='ports'] .check-message", "taken", Duration::from_secs(30)).await?;
+        let details = text(&client, "[data-check='ports'] .check-details").await?;
+        shot(&client, "2-checks-failing").await?;
+        click(&client, "[data-check='ports'] button.fix").await?;
+        wait_text(&client, "[data-check='ports'] .check-message", "free", Duration::from_secs(30)).await?;
+        let fixed = text(&client, ".fix-message").await?;
+        wait_text(&client, ".run-status", "", Duration::from_secs(10)).await?;
+        find(&client, "button.continue:not([disabled])", Duration::from_secs(30)).await?;
+        shot(&client, "3-checks-fixed").await?;
+        click(&client, "button.continue").await?;
+        // 4. Secrets: APP_TOKEN is missing; generate it.
+        wait_text(&client, "[data-secret='APP_TOKEN'] .secret-value", "missing", Duration::from_secs(20)).await?;
+        click(&client, "button.generate").await?;
+        wait_text(&client, "[data-secret='APP_TOKEN'] .secret-value", "in the keychain", Duration::from_secs(20)).await?;
+        let keychain = text(&client, ".keychain-name").await?;
+        shot(&client, "4-secrets").await?;
+        click(&client, "button.continue").await?;
+        // 5. Launch: every service ready on the timeline.
+        let status = wait_text(&client, ".launch-view .run-status", "is ready", Duration::from_secs(90)).await?;
+        let web = text(&client, ".timeline [data-service='web'] .state-chip").await?;
+        let app = text(&client, ".timeline [data-service='app'] .state-chip").await?;
+        shot(&client, "5-launch").await?;
+        click(&client, ".launch-view button.primary").await?;
+        // 6. Dashboard: states, and the log line the fixture's db printed.
+        wait_text(&client, ".log-view", "db: ready to accept connections", Duration::from_secs(30)).await?;
+        let db = text(&client, "tr[data-service='db'] .state-chip").await?;
+        tokio::time::sleep(Duration::from_millis(2500)).await; // let the graphs draw a few samples
+        shot(&client, "6-dashboard").await?;
+        click(&client, ".dashboard-view button.danger").await?;
+        wait_text(&client, ".dashboard-view .fix-message", "Removed", Duration::from_secs(60)).await?;
+        Ok::<_, String>((ports, details, fixed, keychain, status, web, app, db))
+    }
+    .await;
+    let _ = client.close().await;
+    drop(driver);
+    drop(held);
+    let _ = Command::new("docker")
+        .args(["compose", "-p", &format!("fxui{}-healthy", std::process::id()), "down", "--remove-orphans"])
+        .output();
+    let (ports, details, fixed, keychain, status, web, app, db) = result.expect("the whole flow works in the window");
+    assert!(ports.contains(&port.to_string()), "{ports}");
+    assert!(details.contains(&format!("(pid {})", std::process::id())), "the holder is named: {details}");
+    assert!(fixed.contains("WEB_PORT"), "the fix says what it did: {fixed}");
+    assert!(keychain.contains("Secret Service"), "{keychain}");
+    assert!(status.contains("Healthy is ready"), "{status}");
+    assert_eq!((web.as_str(), app.as_str(), db.as_str()), ("healthy", "running", "healthy"));
+}
+
+#[tokio::test]
+async fn a_crashing_service_shows_its_exit_code_and_log_lines_in_the_window() {
+    let workspace = fixture_workspace(free_port());
+    let data = tempfile::tempdir().expect("app data");
+    let driver = Driver::start("crash", &[("XDG_DATA_HOME", data.path())], &[]);
+    let client = driver.open(&["--workspace".into(), workspace.path().display().to_string()]).await;
+    let result = async {
+        click(&client, "[data-environment='crash'] .card-button").await?;
+        find(&client, "button.continue:not([disabled])", Duration::from_secs(30)).await?;
+        click(&client, "button.continue").await?;
+        find(&client, ".secrets-view button.continue:not([disabled])", Duration::from_secs(20)).await?;
+        click(&client, "button.continue").await?;
+        let status = wait_text(&client, ".launch-view .run-status", "did not start", Duration::from_secs(60)).await?;
+        let logs = text(&client, ".failure[data-service='worker'] .log-tail").await?;
+        let state = text(&client, ".timeline [data-service='worker'] .state-chip").await?;
+        shot(&client, "7-launch-failed").await?;
+        Ok::<_, String>((status, logs, state))
+    }
+    .await;
+    let _ = client.close().await;
+    drop(driver);
+    let _ = Command::new("docker")
+        .args(["compose", "-p", &format!("fxui{}-crash", std::process::id()), "down"])
+        .output();
+    let (status, logs, state) = result.expect("the failure is shown in the window");
+    assert!(status.contains("worker exited with code 1"), "{status}");
+    assert!(logs.contains("fatal: cannot open /etc/worker.conf"), "{logs}");
+    assert_eq!(state, "exited (1)");
+}
+

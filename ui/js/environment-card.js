@@ -1,4 +1,4 @@
-// One environment as a card: title, what it runs, what it needs.
+// One environment as a card: title, what it runs, what it needs; pressing it picks it.
 import { el, formatBytes } from './format.js';
 
 /** @typedef {import('./ipc.js').EnvironmentSummary} EnvironmentSummary */
@@ -6,21 +6,27 @@ import { el, formatBytes } from './format.js';
 const SHOWN_SERVICES = 8;
 
 export class EnvironmentCard extends EventTarget {
-  /** @param {EnvironmentSummary} environment */
-  constructor(environment) {
+  /** @param {EnvironmentSummary} environment @param {boolean} running */
+  constructor(environment, running) {
     super();
     this.environment = environment;
-    this.element = this.#render();
+    this.element = this.#render(running);
   }
 
-  #render() {
+  /** @param {boolean} running */
+  #render(running) {
     const env = this.environment;
-    const card = el('li', 'environment-card');
-    card.dataset.environment = env.name;
+    const item = el('li', 'environment-card');
+    item.dataset.environment = env.name;
+    const card = el('button', 'card-button');
+    card.type = 'button';
+    card.setAttribute('aria-label', `${env.title} (${env.name})${running ? ', running' : ''}`);
+    card.addEventListener('click', () => this.dispatchEvent(new CustomEvent('select', { detail: env.name })));
 
     const header = el('header');
     header.append(el('h2', undefined, env.title), el('span', 'env-name', env.name));
     card.append(header);
+    if (running) card.append(el('span', 'badge running', '● Running now'));
     if (env.description) card.append(el('p', 'env-description', env.description));
 
     const chips = el('ul', 'chips');
@@ -32,7 +38,8 @@ export class EnvironmentCard extends EventTarget {
 
     card.append(this.#services());
     card.append(el('p', 'compose-files', env.compose_files.join(' + ')));
-    return card;
+    item.append(card);
+    return item;
   }
 
   #services() {

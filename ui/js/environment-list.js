@@ -16,11 +16,13 @@ export class EnvironmentList extends EventTarget {
     const section = el('section', 'environment-list');
     const count = this.workspace.environments.length;
     section.append(el('h1', undefined, `Environments of ${this.workspace.project}`));
-    section.append(el('p', 'lead', `${count} environment${count === 1 ? '' : 's'} defined in ${this.workspace.schema}.`));
+    section.append(el('p', 'lead', `${count} environment${count === 1 ? '' : 's'} defined in ${this.workspace.schema}. Pick one to check this machine and start it.`));
     const grid = el('ul', 'environment-grid');
     grid.setAttribute('aria-label', 'Environments');
     for (const environment of this.workspace.environments) {
-      grid.append(new EnvironmentCard(environment).element);
+      const card = new EnvironmentCard(environment, this.workspace.running.includes(environment.name));
+      card.addEventListener('select', (e) => this.dispatchEvent(new CustomEvent('select', { detail: /** @type {CustomEvent} */ (e).detail })));
+      grid.append(card.element);
     }
     section.append(grid);
     return section;

@@ -1,4 +1,4 @@
-// Small formatting helpers shared by components.
+// Small helpers shared by components: formatting and DOM building without HTML parsing.
 
 /**
  * Formats a byte count the way the schema writes it: `8 GB`, `1.5 GiB`.
@@ -27,4 +27,46 @@ export function el(tag, className, text) {
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
+}
+
+/**
+ * A button that runs `onClick`; while a returned promise runs, the button is disabled.
+ * @param {string} label
+ * @param {() => unknown} onClick
+ * @param {string} [className]
+ */
+export function button(label, onClick, className = '') {
+  const b = el('button', className, label);
+  b.type = 'button';
+  b.addEventListener('click', async () => {
+    b.disabled = true;
+    try {
+      await onClick();
+    } finally {
+      b.disabled = false;
+    }
+  });
+  return b;
+}
+
+/**
+ * A service state as words: `healthy`, `exited (1)`.
+ * @param {{state: string, exitCode?: number}} state
+ */
+export function stateLabel(state) {
+  const words = { pending: 'waiting', pulling: 'pulling', building: 'building', created: 'created', starting: 'starting',
+    running: 'running', healthy: 'healthy', unhealthy: 'unhealthy', restarting: 'restarting', removed: 'removed' };
+  if (state.state === 'exited') return `exited (${state.exitCode})`;
+  return /** @type {Record<string, string>} */ (words)[state.state] ?? state.state;
+}
+
+/**
+ * A section heading with a lead sentence.
+ * @param {string} title
+ * @param {string} lead
+ */
+export function heading(title, lead) {
+  const wrap = el('div', 'view-heading');
+  wrap.append(el('h1', undefined, title), el('p', 'lead', lead));
+  return wrap;
 }

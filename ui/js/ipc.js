@@ -1,4 +1,4 @@
-// The only module that talks to the Rust side.
+// The only module that talks to the Rust side: commands, channels, and errors as objects.
 
 /**
  * An error from Stackpilot's core, as `{code, message, hint}`.
@@ -17,24 +17,41 @@ export class StackpilotError extends Error {
   }
 }
 
+/** @returns {any} */
+function tauri() {
+  const api = /** @type {any} */ (window).__TAURI__;
+  if (!api?.core?.invoke) {
+    throw new StackpilotError('NotInApp', 'This page runs inside the Stackpilot app only.', 'Start it with `scripts/run-app.sh`.');
+  }
+  return api;
+}
+
 /**
  * @param {string} command
  * @param {Record<string, unknown>} [args]
  * @returns {Promise<any>}
  */
 async function invoke(command, args = {}) {
-  const tauri = /** @type {any} */ (window).__TAURI__;
-  if (!tauri?.core?.invoke) {
-    throw new StackpilotError('NotInApp', 'This page runs inside the Stackpilot app only.', 'Start it with `scripts/run-app.sh`.');
-  }
   try {
-    return await tauri.core.invoke(command, args);
+    return await tauri().core.invoke(command, args);
   } catch (raw) {
+    if (raw instanceof StackpilotError) throw raw;
     if (raw && typeof raw === 'object' && 'code' in raw && 'message' in raw) {
-      throw new StackpilotError(String(raw.code), String(raw.message), raw.hint ? String(raw.hint) : null);
+      const report = /** @type {{code: string, message: string, hint?: string}} */ (raw);
+      throw new StackpilotError(String(report.code), String(report.message), report.hint ? String(report.hint) : null);
     }
     throw new StackpilotError('Internal', String(raw), null);
   }
+}
+
+/**
+ * A channel whose messages go to `onMessage`.
+ * @param {(message: any) => void} onMessage
+ */
+function channel(onMessage) {
+  const ch = new (tauri().core.Channel)();
+  ch.onmessage = onMessage;
+  return ch;
 }
 
 /**
@@ -43,10 +60,57 @@ async function invoke(command, args = {}) {
  * @typedef {{gpu: boolean, memory: number | null, disk: number | null}} Requirements
  * @typedef {{name: string, title: string, description: string | null, project: string,
  *   compose_files: string[], profiles: string[], requires: Requirements, services: ServiceList}} EnvironmentSummary
- * @typedef {{root: string, schema: string, project: string, environments: EnvironmentSummary[]}} WorkspaceView
+ * @typedef {{root: string, schema: string, project: string, environments: EnvironmentSummary[], running: string[], explicit: boolean}} WorkspaceView
+ * @typedef {{kind: string, [key: string]: unknown}} Fix
+ * @typedef {{id: string, title: string, status: 'pass'|'warn'|'fail'|'skipped', message: string, details: string[], fixes: Fix[], elapsed_ms: number}} CheckResult
+ * @typedef {{results: CheckResult[], summary: {pass: number, warn: number, fail: number, skipped: number}, elapsed_ms: number}} CheckReport
+ * @typedef {{kind: 'reclaimDiskSpace' | string, id: string, name: string, size: number}} ReclaimItem
+ * @typedef {{name: string, scope: string, service: string, present: boolean, created: number | null, rotated: number | null, description: string | null}} SecretStatus
+ * @typedef {{state: string, exitCode?: number}} ServiceState
+ * @typedef {{kind: 'step', service: string, step: {step: string, detail?: string}} | {kind: 'state', service: string, state: ServiceState, ready: boolean, elapsed_ms: number, ready_count: number, total: number}} UpEvent
+ * @typedef {{service: string, state: ServiceState, ready: boolean, waited_for: boolean, last_logs: string[], health_log: string[]}} ServiceReport
+ * @typedef {{outcome: {outcome: string, service?: string | null, reason?: string, not_ready?: string[], after_s?: number, detail?: string}, services: ServiceReport[], running: string[], urls: {label: string, url: string}[], elapsed_ms: number}} UpReport
+ * @typedef {{service: string, container: string, state: ServiceState, started_at: string | null, ports: number[], health_log: string[]}} ServiceStatus
+ * @typedef {{service: string, text: string}} LogLine
+ * @typedef {{service: string, cpu_percent: number, memory_bytes: number, memory_limit: number}} StatsSample
  */
 
 /** @returns {Promise<WorkspaceView>} */
-export function listEnvironments() {
-  return invoke('list_environments');
-}
+export const listEnvironments = () => invoke('list_environments');
+/** @param {string | null} path @returns {Promise<WorkspaceView>} */
+export const openWorkspace = (path) => invoke('open_workspace', { path });
+/** @param {string} url */
+export const openUrl = (url) => invoke('open_url', { url });
+
+/** @param {string} env @param {(r: CheckResult) => void} onResult @returns {Promise<CheckReport>} */
+export const runChecks = (env, onResult) => invoke('run_checks', { env, onResult: channel(onResult) });
+/** @param {string} env @returns {Promise<ReclaimItem[]>} */
+export const previewReclaim = (env) => invoke('preview_reclaim', { env });
+/** @param {string} env @param {Fix} fix @param {ReclaimItem[] | null} confirmed @returns {Promise<any>} */
+export const applyFix = (env, fix, confirmed = null) => invoke('apply_fix', { env, fix, confirmed });
+
+/** @param {string} env @returns {Promise<{keychain: string, secrets: SecretStatus[]}>} */
+export const secretsStatus = (env) => invoke('secrets_status', { env });
+/** @param {string} env */
+export const generateSecrets = (env) => invoke('generate_secrets', { env });
+/** @param {string} env @param {string} name */
+export const rotateSecret = (env, name) => invoke('rotate_secret', { env, name });
+/** @param {string} env @param {string} name @returns {Promise<string>} */
+export const revealSecret = (env, name) => invoke('reveal_secret', { env, name });
+
+/** @param {string} env @param {(e: UpEvent) => void} onEvent @returns {Promise<UpReport>} */
+export const startEnvironment = (env, onEvent) => invoke('start_environment', { env, onEvent: channel(onEvent) });
+/** @param {string} key */
+export const cancelTask = (key) => invoke('cancel_task', { key });
+/** @param {string} env @returns {Promise<ServiceStatus[]>} */
+export const environmentStatus = (env) => invoke('environment_status', { env });
+/** @param {string} env */
+export const stopEnvironment = (env) => invoke('stop_environment', { env });
+/** @param {string} env @param {boolean} volumes */
+export const downEnvironment = (env, volumes) => invoke('down_environment', { env, volumes });
+/** @param {string} env @param {string} service */
+export const restartService = (env, service) => invoke('restart_service', { env, service });
+/** @param {string} env @param {string | null} service @param {(l: LogLine) => void} onLine */
+export const followLogs = (env, service, onLine) => invoke('follow_logs', { env, service, onLine: channel(onLine) });
+/** @param {string} env @param {(s: StatsSample) => void} onSample */
+export const followStats = (env, onSample) => invoke('follow_stats', { env, onSample: channel(onSample) });

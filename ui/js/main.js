@@ -1,30 +1,140 @@
-// Boots the app: reads the workspace and shows its environments.
+// Boots the app and walks through: welcome → environments → checks → secrets → launch → dashboard.
+import { ChecksView } from './checks-view.js';
+import { DashboardView } from './dashboard-view.js';
 import { EnvironmentList } from './environment-list.js';
 import { ErrorPanel } from './error-panel.js';
 import { el } from './format.js';
-import { listEnvironments } from './ipc.js';
+import { listEnvironments, openWorkspace } from './ipc.js';
+import { LaunchView } from './launch-view.js';
+import { SecretsView } from './secrets-view.js';
+import { recentWorkspaces, rememberWorkspace, WelcomeView } from './welcome-view.js';
+
+/** @typedef {import('./ipc.js').WorkspaceView} WorkspaceView */
 
 const app = /** @type {HTMLElement} */ (document.getElementById('app'));
 const workspacePath = /** @type {HTMLElement} */ (document.getElementById('workspace-path'));
+const steps = /** @type {HTMLElement} */ (document.getElementById('steps'));
 
-function showLoading() {
-  const loading = el('section', 'loading');
-  loading.setAttribute('role', 'status');
-  loading.append(el('span', 'spinner'), el('span', undefined, 'Reading the workspace…'));
-  app.replaceChildren(loading);
+/** @type {WorkspaceView | null} */
+let workspace = null;
+/** @type {{close: () => void} | null} */
+let open = null;
+
+/** @param {HTMLElement} view @param {string} step */
+function show(view, step) {
+  open?.close();
+  open = null;
+  for (const item of steps.querySelectorAll('li')) item.classList.toggle('current', item.dataset.step === step);
+  app.replaceChildren(view);
+  app.focus();
 }
 
-async function load() {
-  showLoading();
+function loading(text = 'Reading the workspace…') {
+  const section = el('section', 'loading');
+  section.setAttribute('role', 'status');
+  section.append(el('span', 'spinner'), el('span', undefined, text));
+  show(section, '');
+}
+
+/** @param {string} title @param {unknown} error @param {() => void} retry */
+function failure(title, error, retry) {
+  const panel = new ErrorPanel(title, /** @type {Error} */ (error));
+  panel.addEventListener('retry', retry);
+  show(panel.element, '');
+}
+
+/** @param {string} env */
+function titleOf(env) {
+  return workspace?.environments.find((e) => e.name === env)?.title ?? env;
+}
+
+/** @param {WorkspaceView} view */
+function environments(view) {
+  workspace = view;
+  workspacePath.textContent = view.root;
+  rememberWorkspace(view.root);
+  const list = new EnvironmentList(view);
+  list.addEventListener('select', (e) => checks(/** @type {CustomEvent} */ (e).detail));
+  show(list.element, 'environments');
+}
+
+async function reloadEnvironments() {
+  loading();
   try {
-    const workspace = await listEnvironments();
-    workspacePath.textContent = workspace.root;
-    app.replaceChildren(new EnvironmentList(workspace).element);
+    environments(await listEnvironments());
   } catch (error) {
-    const panel = new ErrorPanel('The workspace could not be opened', /** @type {Error} */ (error));
-    panel.addEventListener('retry', load);
-    app.replaceChildren(panel.element);
+    failure('The workspace could not be opened', error, reloadEnvironments);
   }
 }
 
-load();
+/** @param {string} env */
+function checks(env) {
+  const view = new ChecksView(env, titleOf(env));
+  view.addEventListener('back', reloadEnvironments);
+  view.addEventListener('continue', () => secrets(env));
+  show(view.element, 'checks');
+  view.run().catch((error) => failure('The checks could not run', error, () => checks(env)));
+}
+
+/** @param {string} env */
+function secrets(env) {
+  const view = new SecretsView(env, titleOf(env));
+  view.addEventListener('back', () => checks(env));
+  view.addEventListener('continue', () => launch(env));
+  show(view.element, 'secrets');
+  view.load().catch((error) => failure('The keychain could not be read', error, () => secrets(env)));
+}
+
+/** @param {string} env */
+function launch(env) {
+  const view = new LaunchView(env, titleOf(env));
+  view.addEventListener('back', () => checks(env));
+  view.addEventListener('ready', () => dashboard(env));
+  show(view.element, 'launch');
+  view.start();
+}
+
+/** @param {string} env */
+function dashboard(env) {
+  const view = new DashboardView(env, titleOf(env));
+  view.addEventListener('back', reloadEnvironments);
+  show(view.element, 'dashboard');
+  open = view;
+  view.load().then(() => view.start()).catch((error) => failure('The environment could not be read', error, () => dashboard(env)));
+}
+
+function welcome() {
+  const view = new WelcomeView();
+  view.addEventListener('open', async (e) => {
+    loading();
+    try {
+      environments(await openWorkspace(/** @type {CustomEvent} */ (e).detail));
+    } catch (error) {
+      failure('The workspace could not be opened', error, welcome);
+    }
+  });
+  show(view.element, 'welcome');
+}
+
+async function boot() {
+  loading();
+  try {
+    const view = await listEnvironments();
+    if (!view.explicit && recentWorkspaces().length === 0 && !view.running.length) {
+      welcome(); // first run: say what Stackpilot does and let the person choose
+      return;
+    }
+    // Reopening the app while an environment runs lands on its dashboard.
+    if (view.running.length) {
+      workspace = view;
+      workspacePath.textContent = view.root;
+      dashboard(view.running[0]);
+    } else {
+      environments(view);
+    }
+  } catch {
+    welcome();
+  }
+}
+
+boot();

@@ -1,3 +1,13 @@
-//! Tauri commands, one file per area; each is a traced one-liner into core.
+//! Tauri commands, one file per area; each is a thin, traced call into core.
 
+pub mod checks;
+pub mod secrets;
+pub mod stack;
 pub mod workspace;
+
+use stackpilot_core::ErrorReport;
+
+/// An error report for a failed background task.
+pub fn task_failed(e: impl std::fmt::Display) -> ErrorReport {
+    ErrorReport { code: "Internal".into(), message: format!("a background task failed: {e}"), hint: None }
+}

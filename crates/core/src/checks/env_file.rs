@@ -9,6 +9,9 @@ pub async fn env_file(ctx: &CheckContext<'_>) -> CheckResult {
     let path = ctx.workspace.env_file(ctx.env_name);
     let shown = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let expected = ctx.workspace.schema.variables_for(ctx.environment);
+    if !path.exists() && expected.is_empty() {
+        return CheckResult::new(id, title, Pass, format!("the schema gives {} no variables to write", ctx.environment.title));
+    }
     if !path.exists() {
         return CheckResult::new(id, title, Fail, format!("{shown} does not exist"))
             .with_details([format!("{} holds the environment's {} non-secret variable(s)", path.display(), expected.len())])
@@ -26,7 +29,9 @@ pub async fn env_file(ctx: &CheckContext<'_>) -> CheckResult {
     }
     let missing: Vec<String> =
         expected.iter().filter(|(k, _)| !pairs.iter().any(|(p, _)| p == k)).map(|(k, _)| k.clone()).collect();
-    if missing.is_empty() {
+    if expected.is_empty() {
+        CheckResult::new(id, title, Pass, format!("{shown} holds {} value(s) of your own; the schema adds none", pairs.len()))
+    } else if missing.is_empty() {
         CheckResult::new(id, title, Pass, format!("{shown} has all {} variable(s)", expected.len()))
     } else {
         CheckResult::new(id, title, Warn, format!("{shown} lacks {} variable(s): {}", missing.len(), missing.join(", ")))

@@ -1,9 +1,9 @@
 //! Fixes that checks offer, behind stable ids.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Something Stackpilot can do to make a failing check pass.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Fix {
     /// Write the missing keys of `.env.<env>` (user edits kept, backup made).

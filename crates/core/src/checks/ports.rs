@@ -60,6 +60,18 @@ pub async fn ports(ctx: &CheckContext<'_>) -> CheckResult {
         Err(_) => Vec::new(),
     };
     let variables = ctx.variables().await.ok();
+    // The value Compose uses for a variable: the env file, else the schema, else the file's default.
+    let spec = ctx.spec();
+    let env_file: Vec<(String, String)> =
+        spec.env_file.as_deref().and_then(|f| crate::envfiles::read(f).ok()).unwrap_or_default();
+    let current = |name: &str, default: &str| -> String {
+        env_file
+            .iter()
+            .chain(spec.variables.iter())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| default.to_owned())
+    };
     let own_project = ctx.workspace.schema.compose_project(ctx.env_name);
     let sibling_prefix = format!("{}-", ctx.workspace.schema.project);
     let mut result = CheckResult::new(id, title, Pass, String::new());
@@ -105,7 +117,7 @@ pub async fn ports(ctx: &CheckContext<'_>) -> CheckResult {
         result.details.push(line);
         let variable = variables.as_ref().and_then(|vars| {
             vars.values()
-                .find(|v| v.default_value == p.port.to_string() && v.name.to_ascii_uppercase().contains("PORT"))
+                .find(|v| current(&v.name, &v.default_value) == p.port.to_string() && v.name.to_ascii_uppercase().contains("PORT"))
                 .map(|v| v.name.clone())
         });
         if let Some(variable) = variable {

@@ -6,7 +6,7 @@ use futures_util::{stream::FuturesUnordered, StreamExt};
 
 use super::{compose, docker, env_file, gpu, ports, resources, secrets, CheckContext, CheckReport, CheckResult, CheckStatus};
 
-type CheckFuture<'a> = Pin<Box<dyn Future<Output = CheckResult> + 'a>>;
+type CheckFuture<'a> = Pin<Box<dyn Future<Output = CheckResult> + Send + 'a>>;
 
 /// Every check: id, title, time limit.
 pub const CATALOGUE: &[(&str, &str, Duration)] = &[

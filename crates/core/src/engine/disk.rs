@@ -5,12 +5,12 @@ use bollard::{
     models::ContainerSummaryStateEnum,
     query_parameters::{ListImagesOptionsBuilder, RemoveContainerOptionsBuilder, RemoveImageOptionsBuilder},
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Engine, EngineError};
 
 /// What a reclaimable item is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ReclaimKind {
     /// A stopped container (its writable layer).
@@ -20,7 +20,7 @@ pub enum ReclaimKind {
 }
 
 /// One thing the reclaim fix would remove.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReclaimItem {
     /// Container or image.
     pub kind: ReclaimKind,

@@ -1,0 +1,48 @@
+//! Running the checks live and applying their fixes.
+
+use stackpilot_core::{
+    checks::{self, CheckContext, CheckReport, CheckResult, Fix, FixOutcome},
+    engine::disk::ReclaimItem,
+    ErrorReport,
+};
+use tauri::{ipc::Channel, State};
+
+use crate::session::Session;
+
+/// Runs every check of `env`; each result goes to `on_result` as it finishes.
+#[tauri::command]
+#[tracing::instrument(skip(session, on_result))]
+pub async fn run_checks(session: State<'_, Session>, env: String, on_result: Channel<CheckResult>) -> Result<CheckReport, ErrorReport> {
+    let workspace = session.environment(&env)?;
+    let environment = workspace.environment(&env).map_err(|e| ErrorReport::of(&e))?;
+    let ctx = CheckContext::new(&workspace, &env, environment, &session.cache);
+    Ok(checks::run_checks(&ctx, |result| {
+        let _ = on_result.send(result.clone());
+    })
+    .await)
+}
+
+/// Exactly what the reclaim fix would remove, for the person to confirm.
+#[tauri::command]
+#[tracing::instrument(skip(session))]
+pub async fn preview_reclaim(session: State<'_, Session>, env: String) -> Result<Vec<ReclaimItem>, ErrorReport> {
+    let workspace = session.environment(&env)?;
+    let environment = workspace.environment(&env).map_err(|e| ErrorReport::of(&e))?;
+    let ctx = CheckContext::new(&workspace, &env, environment, &session.cache);
+    checks::reclaim_preview(&ctx).await.map_err(|e| ErrorReport::of(&e))
+}
+
+/// Applies a fix; destructive ones take the confirmed preview.
+#[tauri::command]
+#[tracing::instrument(skip(session, confirmed))]
+pub async fn apply_fix(
+    session: State<'_, Session>,
+    env: String,
+    fix: Fix,
+    confirmed: Option<Vec<ReclaimItem>>,
+) -> Result<FixOutcome, ErrorReport> {
+    let workspace = session.environment(&env)?;
+    let environment = workspace.environment(&env).map_err(|e| ErrorReport::of(&e))?;
+    let ctx = CheckContext::new(&workspace, &env, environment, &session.cache);
+    checks::apply(&ctx, &fix, confirmed.as_deref()).await.map_err(|e| ErrorReport::of(&e))
+}

@@ -1,0 +1,104 @@
+//! Starting, watching and stopping an environment; logs and stats streamed to the page.
+
+use futures_util::StreamExt;
+use stackpilot_core::{
+    compose::DownOptions,
+    engine::Engine,
+    stack::{self, logs::LogLine, stats::StatsSample, status::ServiceStatus, UpEvent, UpOptions, UpReport},
+    ErrorReport,
+};
+use tauri::{ipc::Channel, State};
+
+use crate::session::Session;
+
+/// Starts `env`; progress goes to `on_event`. `cancel_task("up:ENV")` stops the wait.
+#[tauri::command]
+#[tracing::instrument(skip(session, on_event))]
+pub async fn start_environment(session: State<'_, Session>, env: String, on_event: Channel<UpEvent>) -> Result<UpReport, ErrorReport> {
+    let workspace = session.environment(&env)?;
+    let cancel = session.task(format!("up:{env}"));
+    stack::up(&workspace, &env, &UpOptions::default(), cancel, |event| {
+        let _ = on_event.send(event.clone());
+    })
+    .await
+    .map_err(|e| ErrorReport::of(&e))
+}
+
+/// Cancels a start, a log follow or a stats stream (`up:ENV`, `logs:ENV`, `stats:ENV`).
+#[tauri::command]
+#[tracing::instrument(skip(session))]
+pub fn cancel_task(session: State<'_, Session>, key: String) {
+    session.cancel(&key);
+}
+
+/// The services of `env` as the engine sees them now.
+#[tauri::command]
+#[tracing::instrument(skip(session))]
+pub async fn environment_status(session: State<'_, Session>, env: String) -> Result<Vec<ServiceStatus>, ErrorReport> {
+    let workspace = session.environment(&env)?;
+    let engine = Engine::connect().await.map_err(|e| ErrorReport::of(&e))?;
+    stack::status::project_status(&engine, &workspace.schema.compose_project(&env)).await.map_err(|e| ErrorReport::of(&e))
+}
+
+/// Stops `env`'s containers (kept, with their data).
+#[tauri::command]
+#[tracing::instrument(skip(session))]
+pub async fn stop_environment(session: State<'_, Session>, env: String) -> Result<(), ErrorReport> {
+    let workspace = session.environment(&env)?;
+    stack::stop(&workspace, &env).await.map_err(|e| ErrorReport::of(&e))
+}
+
+/// Removes `env`'s containers and networks; volumes only when the page confirmed it.
+#[tauri::command]
+#[tracing::instrument(skip(session))]
+pub async fn down_environment(session: State<'_, Session>, env: String, volumes: bool) -> Result<(), ErrorReport> {
+    let workspace = session.environment(&env)?;
+    stack::down(&workspace, &env, DownOptions { volumes }).await.map_err(|e| ErrorReport::of(&e))
+}
+
+/// Restarts one service.
+#[tauri::command]
+#[tracing::instrument(skip(session))]
+pub async fn restart_service(session: State<'_, Session>, env: String, service: String) -> Result<(), ErrorReport> {
+    let workspace = session.environment(&env)?;
+    stack::restart(&workspace, &env, &service).await.map_err(|e| ErrorReport::of(&e))
+}
+
+/// Follows the logs of `env` (one service or all) into `on_line` until cancelled.
+#[tauri::command]
+#[tracing::instrument(skip(session, on_line))]
+pub async fn follow_logs(session: State<'_, Session>, env: String, service: Option<String>, on_line: Channel<LogLine>) -> Result<(), ErrorReport> {
+    let workspace = session.environment(&env)?;
+    let cancel = session.task(format!("logs:{env}"));
+    let engine = Engine::connect().await.map_err(|e| ErrorReport::of(&e))?;
+    let project = workspace.schema.compose_project(&env);
+    let mut lines = Box::pin(
+        stack::logs::follow(&engine, &project, service.as_deref(), 200).await.map_err(|e| ErrorReport::of(&e))?.take_until(cancel.cancelled_owned()),
+    );
+    while let Some(line) = lines.next().await {
+        match line {
+            Ok(line) => {
+                let _ = on_line.send(line);
+            }
+            Err(e) => return Err(ErrorReport::of(&e)),
+        }
+    }
+    Ok(())
+}
+
+/// Streams CPU and memory samples of `env`'s services into `on_sample` until cancelled.
+#[tauri::command]
+#[tracing::instrument(skip(session, on_sample))]
+pub async fn follow_stats(session: State<'_, Session>, env: String, on_sample: Channel<StatsSample>) -> Result<(), ErrorReport> {
+    let workspace = session.environment(&env)?;
+    let cancel = session.task(format!("stats:{env}"));
+    let engine = Engine::connect().await.map_err(|e| ErrorReport::of(&e))?;
+    let project = workspace.schema.compose_project(&env);
+    let mut samples = Box::pin(stack::stats::stream_stats(&engine, &project).await.map_err(|e| ErrorReport::of(&e))?.take_until(cancel.cancelled_owned()));
+    while let Some(sample) = samples.next().await {
+        if let Ok(sample) = sample {
+            let _ = on_sample.send(sample);
+        }
+    }
+    Ok(())
+}

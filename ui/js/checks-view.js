@@ -1,0 +1,123 @@
+// Checks: results appear as each check finishes; failures offer their fixes.
+import { button, el, heading } from './format.js';
+import { applyFix, previewReclaim, runChecks } from './ipc.js';
+
+/** @typedef {import('./ipc.js').CheckResult} CheckResult */
+/** @typedef {import('./ipc.js').Fix} Fix */
+
+const MARKS = { pass: '✓', warn: '!', fail: '✗', skipped: '–' };
+
+/** @param {Fix} fix */
+function fixLabel(fix) {
+  switch (fix.kind) {
+    case 'generateEnvFile': return 'Write the env file';
+    case 'generateSecrets': return 'Generate the missing secrets';
+    case 'remapPort': return `Use port ${fix.to} instead of ${fix.from}`;
+    case 'stopContainer': return `Stop container ${fix.container}`;
+    case 'reclaimDiskSpace': return 'Reclaim disk space…';
+    default: return fix.kind;
+  }
+}
+
+export class ChecksView extends EventTarget {
+  /** @param {string} env @param {string} title */
+  constructor(env, title) {
+    super();
+    this.env = env;
+    this.element = el('section', 'checks-view');
+    this.element.append(heading(`Checking ${title}`, 'Stackpilot checks that this machine can run the environment. Each problem comes with what to do; the buttons fix it for you.'));
+    this.status = el('p', 'run-status');
+    this.status.setAttribute('role', 'status');
+    this.list = el('ul', 'check-list');
+    this.list.setAttribute('aria-label', 'Checks');
+    this.message = el('p', 'fix-message');
+    this.message.setAttribute('aria-live', 'polite');
+    const actions = el('div', 'actions');
+    this.continueButton = button('Continue to secrets', () => this.dispatchEvent(new Event('continue')), 'primary continue');
+    this.continueButton.disabled = true;
+    actions.append(button('Back', () => this.dispatchEvent(new Event('back'))), button('Check again', () => this.run()), this.continueButton);
+    this.element.append(this.status, this.list, this.message, actions);
+  }
+
+  async run() {
+    this.list.replaceChildren();
+    this.continueButton.disabled = true;
+    const spinner = el('span', 'spinner');
+    this.status.replaceChildren(spinner, el('span', undefined, ' Running the checks…'));
+    /** @type {Map<string, HTMLLIElement>} */
+    const rows = new Map();
+    const report = await runChecks(this.env, (result) => {
+      const row = this.#row(result);
+      rows.set(result.id, row);
+      this.list.append(row);
+    });
+    // Keep the catalogue's order once everything is in.
+    this.list.replaceChildren(...report.results.map((r) => rows.get(r.id) ?? this.#row(r)));
+    const { pass, warn, skipped } = report.summary;
+    // Missing secrets are generated on the next screen: they do not hold the person here.
+    const secretsMissing = report.results.some((r) => r.id === 'secrets' && r.status === 'fail');
+    const fail = report.results.filter((r) => r.status === 'fail' && r.id !== 'secrets').length;
+    const text = fail > 0
+      ? `${fail} problem${fail === 1 ? '' : 's'} to fix before starting (${pass} passed, ${warn} warning${warn === 1 ? '' : 's'}, ${skipped} skipped).`
+      : secretsMissing
+        ? 'Ready for the next step: the missing secrets are generated on the secrets screen.'
+      : warn > 0
+        ? `Ready to start. ${warn} warning${warn === 1 ? '' : 's'} to know about: they do not stop the start.`
+        : `All clear: ${pass} checks passed${skipped ? `, ${skipped} not needed` : ''}.`;
+    this.status.replaceChildren(el('span', fail > 0 ? 'status-fail' : 'status-ok', text));
+    this.continueButton.disabled = fail > 0;
+    return report;
+  }
+
+  /** @param {CheckResult} result */
+  #row(result) {
+    const row = el('li', `check ${result.status}`);
+    row.dataset.check = result.id;
+    const line = el('div', 'check-line');
+    line.append(el('span', 'mark', MARKS[result.status]), el('strong', 'check-title', result.title), el('span', 'check-message', result.message));
+    row.append(line);
+    if (result.status !== 'pass' && result.details.length) {
+      const details = el('ul', 'check-details');
+      for (const d of result.details) details.append(el('li', undefined, d));
+      row.append(details);
+    }
+    if (result.fixes.length) {
+      const fixes = el('div', 'fixes');
+      for (const fix of result.fixes) fixes.append(button(fixLabel(fix), () => this.#fix(fix), 'fix'));
+      row.append(fixes);
+    }
+    return row;
+  }
+
+  /** @param {Fix} fix */
+  async #fix(fix) {
+    try {
+      let confirmed = null;
+      if (fix.kind === 'reclaimDiskSpace') {
+        const items = await previewReclaim(this.env);
+        const lines = items.map((i) => `${i.kind} ${i.name} (${(i.size / 1e6).toFixed(1)} MB)`).join('\n');
+        if (!window.confirm(`This removes exactly these ${items.length} item(s):\n${lines}\n\nRemove them?`)) return;
+        confirmed = items;
+      } else if (fix.kind === 'stopContainer' && !window.confirm(`Stop container ${fix.container} of ${fix.project}? Its data stays; it can be started again.`)) {
+        return;
+      }
+      const outcome = await applyFix(this.env, fix, confirmed);
+      this.message.textContent = describe(outcome);
+      await this.run();
+    } catch (error) {
+      const e = /** @type {import('./ipc.js').StackpilotError} */ (error);
+      this.message.textContent = `The fix failed: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`;
+    }
+  }
+}
+
+/** @param {any} outcome */
+function describe(outcome) {
+  switch (outcome.kind) {
+    case 'envFileWritten': return `Wrote ${outcome.path}${outcome.added.length ? ` (added ${outcome.added.join(', ')})` : ''}${outcome.changed.length ? ` (changed ${outcome.changed.join(', ')})` : ''}${outcome.backup ? `; the previous version is kept as ${outcome.backup}` : ''}.`;
+    case 'secretsGenerated': return `Generated into the keychain: ${outcome.names.join(', ')}.`;
+    case 'containerStopped': return `Stopped ${outcome.container}.`;
+    case 'reclaimed': return `Removed ${outcome.items} item(s), freed ${(outcome.freed / 1e9).toFixed(2)} GB.`;
+    default: return 'Done.';
+  }
+}

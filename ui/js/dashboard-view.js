@@ -1,0 +1,144 @@
+// Dashboard: services with state, links, CPU and memory graphs; logs; restart, stop, down.
+import { button, el, formatBytes, heading, stateLabel } from './format.js';
+import { cancelTask, downEnvironment, environmentStatus, followLogs, followStats, openUrl, restartService, stopEnvironment } from './ipc.js';
+import { Sparkline } from './sparkline.js';
+
+const MAX_LOG_LINES = 2000;
+
+/** @param {string | null} startedAt */
+function uptime(startedAt) {
+  if (!startedAt) return '';
+  const secs = Math.max(0, (Date.now() - Date.parse(startedAt)) / 1000);
+  return secs < 120 ? `${Math.round(secs)} s` : secs < 7200 ? `${Math.round(secs / 60)} min` : `${Math.round(secs / 3600)} h`;
+}
+
+export class DashboardView extends EventTarget {
+  /** @param {string} env @param {string} title */
+  constructor(env, title) {
+    super();
+    this.env = env;
+    this.element = el('section', 'dashboard-view');
+    this.element.append(heading(`${title} dashboard`, 'Live state of every service, straight from the Docker engine.'));
+    this.table = el('table', 'services');
+    /** @type {Map<string, {cpu: Sparkline, mem: Sparkline, text: HTMLElement}>} */
+    this.graphs = new Map();
+    const logs = el('section', 'logs-pane');
+    const bar = el('div', 'logs-bar');
+    this.filter = el('select');
+    this.filter.setAttribute('aria-label', 'Service whose logs to show');
+    this.search = el('input');
+    this.search.type = 'search';
+    this.search.placeholder = 'Search logs';
+    this.search.setAttribute('aria-label', 'Search logs');
+    this.search.addEventListener('input', () => this.#applyFilter());
+    this.filter.addEventListener('change', () => this.#applyFilter());
+    bar.append(el('h2', undefined, 'Logs'), this.filter, this.search, button('Copy', () => navigator.clipboard.writeText(this.#visibleLines().join('\n'))));
+    this.logs = el('pre', 'log-view');
+    this.logs.setAttribute('aria-live', 'off');
+    this.logs.tabIndex = 0;
+    logs.append(bar, this.logs);
+    this.message = el('p', 'fix-message');
+    this.message.setAttribute('aria-live', 'polite');
+    const actions = el('div', 'actions');
+    const volumes = el('label', 'volumes');
+    this.volumes = el('input');
+    this.volumes.type = 'checkbox';
+    volumes.append(this.volumes, document.createTextNode(' also delete volumes (data)'));
+    actions.append(
+      button('Back to environments', () => this.dispatchEvent(new Event('back'))),
+      button('Stop', () => this.#stop()),
+      button('Down', () => this.#down(), 'danger'),
+      volumes,
+    );
+    this.element.append(this.table, actions, this.message, logs);
+  }
+
+  async load() {
+    const services = await environmentStatus(this.env);
+    const head = el('tr');
+    for (const h of ['Service', 'State', 'Uptime', 'Links', 'CPU', 'Memory', '']) head.append(el('th', undefined, h));
+    const rows = services.map((s) => {
+      const row = el('tr', s.state.state);
+      row.dataset.service = s.service;
+      const links = el('td');
+      for (const port of s.ports) {
+        const url = `http://localhost:${port}`;
+        links.append(button(url, () => openUrl(url), 'link'));
+      }
+      const graphs = this.graphs.get(s.service) ?? { cpu: new Sparkline(`CPU of ${s.service}`), mem: new Sparkline(`Memory of ${s.service}`), text: el('span', 'usage') };
+      this.graphs.set(s.service, graphs);
+      const cpu = el('td');
+      cpu.append(graphs.cpu.element);
+      const mem = el('td');
+      mem.append(graphs.mem.element, graphs.text);
+      const restart = el('td');
+      restart.append(button('Restart', async () => {
+        await restartService(this.env, s.service);
+        this.message.textContent = `Restarted ${s.service}.`;
+        await this.load();
+      }));
+      row.append(el('td', 'service-name', s.service), el('td', 'state-chip', stateLabel(s.state)), el('td', undefined, uptime(s.started_at)), links, cpu, mem, restart);
+      return row;
+    });
+    this.table.replaceChildren(head, ...(rows.length ? rows : [el('tr', undefined, 'Not running.')]));
+    const current = this.filter.value;
+    this.filter.replaceChildren(new Option('All services', ''), ...services.map((s) => new Option(s.service, s.service)));
+    this.filter.value = current;
+  }
+
+  start() {
+    followLogs(this.env, null, (line) => this.#append(line)).catch((e) => { this.message.textContent = `Logs stopped: ${e.message}`; });
+    followStats(this.env, (sample) => {
+      const g = this.graphs.get(sample.service);
+      if (!g) return;
+      g.cpu.push(sample.cpu_percent);
+      g.mem.push(sample.memory_bytes);
+      g.text.textContent = ` ${sample.cpu_percent.toFixed(1)} % · ${formatBytes(Math.round(sample.memory_bytes))}`;
+    }).catch(() => {});
+  }
+
+  close() {
+    cancelTask(`logs:${this.env}`);
+    cancelTask(`stats:${this.env}`);
+  }
+
+  /** @param {import('./ipc.js').LogLine} line */
+  #append(line) {
+    const row = el('div', 'log-line');
+    row.dataset.service = line.service;
+    row.append(el('span', 'log-service', line.service.padEnd(14)), document.createTextNode(` ${line.text}`));
+    this.#show(row);
+    this.logs.append(row);
+    while (this.logs.childElementCount > MAX_LOG_LINES) this.logs.firstElementChild?.remove();
+    this.logs.scrollTop = this.logs.scrollHeight;
+  }
+
+  /** @param {HTMLElement} row */
+  #show(row) {
+    const service = this.filter.value;
+    const term = this.search.value.toLowerCase();
+    row.hidden = (service !== '' && row.dataset.service !== service) || (term !== '' && !(row.textContent ?? '').toLowerCase().includes(term));
+  }
+
+  #applyFilter() {
+    for (const row of /** @type {HTMLElement[]} */ ([...this.logs.children])) this.#show(row);
+  }
+
+  #visibleLines() {
+    return /** @type {HTMLElement[]} */ ([...this.logs.children]).filter((r) => !r.hidden).map((r) => r.textContent ?? '');
+  }
+
+  async #stop() {
+    await stopEnvironment(this.env);
+    this.message.textContent = 'Stopped. The containers and their data are kept.';
+    await this.load();
+  }
+
+  async #down() {
+    const volumes = this.volumes.checked;
+    if (volumes && !window.confirm('Delete the volumes too? All data in them (databases, uploads) is lost.')) return;
+    await downEnvironment(this.env, volumes);
+    this.message.textContent = volumes ? 'Removed, with its volumes.' : 'Removed. Volumes are kept.';
+    await this.load();
+  }
+}

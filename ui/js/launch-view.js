@@ -1,0 +1,118 @@
+// Launch: a per-service timeline from start to healthy, live; a failure explains itself.
+import { button, el, heading, stateLabel } from './format.js';
+import { cancelTask, startEnvironment, stopEnvironment } from './ipc.js';
+
+/** @typedef {import('./ipc.js').UpReport} UpReport */
+
+export class LaunchView extends EventTarget {
+  /** @param {string} env @param {string} title */
+  constructor(env, title) {
+    super();
+    this.env = env;
+    this.title = title;
+    this.element = el('section', 'launch-view');
+    this.element.append(heading(`Starting ${title}`, 'Each service goes from created to running or healthy. Stackpilot follows the Docker engine\'s own events.'));
+    this.progress = el('progress', 'launch-progress');
+    this.progress.max = 1;
+    this.progress.value = 0;
+    this.summary = el('p', 'run-status');
+    this.summary.setAttribute('role', 'status');
+    this.timeline = el('ol', 'timeline');
+    this.timeline.setAttribute('aria-label', 'Services');
+    this.result = el('div', 'launch-result');
+    this.actions = el('div', 'actions');
+    this.element.append(this.progress, this.summary, this.timeline, this.result, this.actions);
+    /** @type {Map<string, HTMLLIElement>} */
+    this.rows = new Map();
+  }
+
+  /** @param {string} service */
+  #row(service) {
+    let row = this.rows.get(service);
+    if (!row) {
+      row = el('li', 'service-row');
+      row.dataset.service = service;
+      row.append(el('span', 'service-name', service), el('span', 'state-chip', 'waiting'), el('span', 'elapsed', ''));
+      this.rows.set(service, row);
+      this.timeline.append(row);
+    }
+    return row;
+  }
+
+  /**
+   * @param {string} service
+   * @param {string} label
+   * @param {string} kind
+   * @param {number | null} elapsedMs
+   */
+  #set(service, label, kind, elapsedMs) {
+    const row = this.#row(service);
+    row.className = `service-row ${kind}`;
+    /** @type {HTMLElement} */ (row.querySelector('.state-chip')).textContent = label;
+    if (elapsedMs !== null) /** @type {HTMLElement} */ (row.querySelector('.elapsed')).textContent = `${(elapsedMs / 1000).toFixed(1)} s`;
+  }
+
+  async start() {
+    this.result.replaceChildren();
+    this.actions.replaceChildren(button('Cancel', () => cancelTask(`up:${this.env}`)));
+    this.summary.textContent = 'Starting…';
+    try {
+      const report = await startEnvironment(this.env, (event) => {
+        if (event.kind === 'step') {
+          this.#set(event.service, event.step.step === 'error' ? 'error' : event.step.step, 'step', null);
+        } else {
+          this.#set(event.service, stateLabel(event.state), event.ready ? 'ready' : event.state.state, event.elapsed_ms);
+          this.progress.max = event.total;
+          this.progress.value = event.ready_count;
+          this.summary.textContent = `${event.ready_count} of ${event.total} services ready`;
+        }
+      });
+      this.#finish(report);
+    } catch (error) {
+      const e = /** @type {import('./ipc.js').StackpilotError} */ (error);
+      this.summary.textContent = `Could not start: ${e.message}`;
+      if (e.hint) this.result.append(el('p', 'hint', `What to do: ${e.hint}`));
+      this.actions.replaceChildren(button('Back to checks', () => this.dispatchEvent(new Event('back'))), button('Retry', () => this.start()));
+    }
+  }
+
+  /** @param {UpReport} report */
+  #finish(report) {
+    for (const s of report.services) this.#set(s.service, stateLabel(s.state), s.ready ? 'ready' : s.state.state, null);
+    const outcome = report.outcome;
+    if (outcome.outcome === 'ready') {
+      this.summary.textContent = `${this.title} is ready in ${(report.elapsed_ms / 1000).toFixed(1)} s.`;
+      this.actions.replaceChildren(button('Open the dashboard', () => this.dispatchEvent(new Event('ready')), 'primary'));
+      return;
+    }
+    const text = {
+      failed: `${this.title} did not start: ${outcome.reason}`,
+      timedOut: `${this.title} was not ready after ${outcome.after_s} s. Still waiting for: ${(outcome.not_ready ?? []).join(', ')}`,
+      cancelled: 'The start was cancelled.',
+      daemonStopped: `The Docker daemon stopped answering: ${outcome.detail}`,
+    }[outcome.outcome] ?? outcome.outcome;
+    this.summary.textContent = text;
+    this.summary.classList.add('status-fail');
+    for (const s of report.services) {
+      const lines = s.last_logs.length ? s.last_logs : s.waited_for ? s.health_log : [];
+      if (!lines.length) continue;
+      const details = el('details', 'failure');
+      details.open = true;
+      details.dataset.service = s.service;
+      details.append(el('summary', undefined, `${s.service}: ${stateLabel(s.state)} — ${s.last_logs.length ? 'last log lines' : 'last healthcheck results'}`));
+      details.append(el('pre', 'log-tail', lines.join('\n')));
+      this.result.append(details);
+    }
+    this.result.append(el('p', 'muted', report.running.length ? `Still running: ${report.running.join(', ')}.` : 'Nothing of it is running.'));
+    this.actions.replaceChildren(
+      button('Back to checks', () => this.dispatchEvent(new Event('back'))),
+      button('Retry', () => this.start(), 'primary'),
+    );
+    if (report.running.length) {
+      this.actions.append(button('Stop what runs', async () => {
+        await stopEnvironment(this.env);
+        this.result.append(el('p', 'muted', 'Stopped.'));
+      }));
+    }
+  }
+}

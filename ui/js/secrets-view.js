@@ -1,0 +1,92 @@
+// Secrets: which the environment uses, generate the missing, rotate, reveal or copy one.
+import { button, el, heading } from './format.js';
+import { generateSecrets, revealSecret, rotateSecret, secretsStatus } from './ipc.js';
+
+const REVEAL_SECONDS = 8;
+
+/** @param {number | null} secs */
+function when(secs) {
+  return secs ? new Date(secs * 1000).toLocaleString() : '';
+}
+
+export class SecretsView extends EventTarget {
+  /** @param {string} env @param {string} title */
+  constructor(env, title) {
+    super();
+    this.env = env;
+    this.element = el('section', 'secrets-view');
+    this.element.append(heading(`Secrets of ${title}`, 'Generated passwords and keys live in your OS keychain, never in a file. They reach the containers only when the environment starts.'));
+    this.where = el('p', 'keychain-name');
+    this.table = el('table', 'secrets');
+    this.message = el('p', 'fix-message');
+    this.message.setAttribute('aria-live', 'polite');
+    const actions = el('div', 'actions');
+    this.generateButton = button('Generate missing secrets', () => this.#generate(), 'generate');
+    this.continueButton = button('Continue to launch', () => this.dispatchEvent(new Event('continue')), 'primary continue');
+    actions.append(button('Back', () => this.dispatchEvent(new Event('back'))), this.generateButton, this.continueButton);
+    this.element.append(this.where, this.table, this.message, actions);
+  }
+
+  async load() {
+    const view = await secretsStatus(this.env);
+    this.where.textContent = `Stored in: ${view.keychain}`;
+    const head = el('tr');
+    for (const h of ['Secret', 'State', 'Last changed', '']) head.append(el('th', undefined, h));
+    const rows = view.secrets.map((s) => {
+      const row = el('tr', s.present ? 'present' : 'missing');
+      row.dataset.secret = s.name;
+      const name = el('td');
+      name.append(el('code', undefined, s.name));
+      if (s.description) name.append(el('div', 'muted', s.description));
+      const value = el('td', 'secret-value', s.present ? 'in the keychain' : 'missing');
+      const actions = el('td', 'row-actions');
+      if (s.present) {
+        actions.append(
+          button('Reveal', () => this.#reveal(s.name, value)),
+          button('Copy', () => this.#copy(s.name)),
+          button('Rotate…', () => this.#rotate(s.name)),
+        );
+      }
+      row.append(name, value, el('td', undefined, when(s.rotated ?? s.created)), actions);
+      return row;
+    });
+    if (!rows.length) {
+      this.table.replaceChildren(el('caption', undefined, 'This environment uses no secrets.'));
+    } else {
+      this.table.replaceChildren(head, ...rows);
+    }
+    const missing = view.secrets.filter((s) => !s.present).length;
+    this.generateButton.hidden = missing === 0;
+    this.continueButton.disabled = missing > 0;
+    this.message.textContent = missing ? `${missing} secret${missing === 1 ? ' is' : 's are'} missing: generate them to continue.` : '';
+  }
+
+  async #generate() {
+    const generated = await generateSecrets(this.env);
+    await this.load();
+    this.message.textContent = `Generated ${generated.length} secret${generated.length === 1 ? '' : 's'} into the keychain.`;
+  }
+
+  /** @param {string} name @param {HTMLElement} cell */
+  async #reveal(name, cell) {
+    const value = await revealSecret(this.env, name);
+    const code = el('code', 'revealed', value);
+    cell.replaceChildren(code);
+    setTimeout(() => cell.replaceChildren(document.createTextNode('in the keychain')), REVEAL_SECONDS * 1000);
+  }
+
+  /** @param {string} name */
+  async #copy(name) {
+    await navigator.clipboard.writeText(await revealSecret(this.env, name));
+    this.message.textContent = `${name} copied to the clipboard.`;
+  }
+
+  /** @param {string} name */
+  async #rotate(name) {
+    const warning = `Rotate ${name}?\n\nRunning services keep the old value until they are restarted, and a database password already stored in a data volume (PostgreSQL, MinIO) will no longer match.`;
+    if (!window.confirm(warning)) return;
+    await rotateSecret(this.env, name);
+    await this.load();
+    this.message.textContent = `${name} rotated. Restart the services that use it.`;
+  }
+}
