@@ -3,6 +3,7 @@
 #   scripts/setup.sh          what the app needs: Rust, Tauri's libraries, Docker, Compose v2, a keychain
 #   scripts/setup.sh --tests  also what the tests need: busybox-static, Xvfb, WebKitWebDriver, tauri-driver
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 want_tests=0
 [[ "${1:-}" == "--tests" ]] && want_tests=1
@@ -16,7 +17,8 @@ packages=(
   docker.io gnome-keyring libsecret-tools dbus dbus-x11
 )
 if [[ $want_tests -eq 1 ]]; then
-  packages+=(busybox-static xvfb xauth webkit2gtk-driver iproute2)
+  packages+=(busybox-static xvfb xauth x11-utils webkit2gtk-driver iproute2 util-linux)
+  command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 
 missing=()
@@ -60,6 +62,11 @@ fi
 if [[ $want_tests -eq 1 ]] && ! command -v tauri-driver >/dev/null 2>&1; then
   say "Installing tauri-driver 2.1.0 (WebDriver for the app window)"
   cargo install tauri-driver --locked --version 2.1.0 --quiet
+fi
+
+if [[ $want_tests -eq 1 && ! -x .tools/typescript/node_modules/.bin/tsc ]]; then
+  say "Installing TypeScript (checks the UI's JSDoc types) into .tools/typescript"
+  npm install --silent --no-audit --no-fund --prefix .tools/typescript typescript@5.9.3 >/dev/null
 fi
 
 say "Set-up complete: $(docker compose version 2>/dev/null || echo 'Compose missing')"

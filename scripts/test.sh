@@ -8,6 +8,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 source scripts/services.sh
 start_docker
 
+echo "==> Type-checking the UI (tsc --checkJs --strict)"
+.tools/typescript/node_modules/.bin/tsc -p ui/tsconfig.json
+
 echo "==> Building (the first build takes about 6 minutes on 2 cores)"
 cargo build --workspace --all-targets --quiet
 
@@ -26,3 +29,4 @@ dbus-run-session -- bash -c '
   export GNOME_KEYRING_CONTROL
   cargo test --workspace --all-targets -- --test-threads=2 "$@"
 ' test-session "$@"
+echo "Screenshots of every screen and the test logs: $PWD/target/test-artifacts/"
