@@ -1,6 +1,6 @@
 //! The preflight checks under real conditions: real listeners, real containers, real Compose.
 
-use std::{net::TcpListener, path::Path};
+use std::{net::TcpListener, path::Path, process::Command};
 
 use bollard::{
     models::{ContainerCreateBody, HostConfig, PortBinding},
@@ -247,4 +247,74 @@ async fn the_reclaim_preview_lists_exactly_the_stopped_container_and_dangling_im
     assert!(engine.docker().inspect_image(BUSYBOX_IMAGE).await.is_ok(), "nothing else was touched");
     assert!(engine.docker().inspect_image(&tag).await.is_ok(), "the current build of the tag stays");
     let _ = std::process::Command::new("docker").args(["rmi", &tag]).output();
+}
+
+/// `1.2kB`, `3.4MB (50%)`, `0B` as `docker system df` prints sizes (decimal units).
+fn human_size(text: &str) -> f64 {
+    let number = text.split_whitespace().next().unwrap_or("0");
+    let split = number.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(number.len());
+    let (value, unit) = number.split_at(split);
+    let scale = match unit {
+        "kB" | "KB" => 1e3,
+        "MB" => 1e6,
+        "GB" => 1e9,
+        "TB" => 1e12,
+        _ => 1.0,
+    };
+    value.parse::<f64>().unwrap_or(0.0) * scale
+}
+
+#[tokio::test]
+async fn disk_usage_agrees_with_docker_system_df() {
+    busybox_image();
+    let engine = Engine::connect().await.expect("Docker");
+    let stopped = format!("sptest{}-df", std::process::id());
+    remove_container(&engine, &stopped).await;
+    engine
+        .docker()
+        .create_container(
+            Some(CreateContainerOptionsBuilder::new().name(&stopped).build()),
+            ContainerCreateBody { image: Some(BUSYBOX_IMAGE.to_owned()), cmd: Some(vec!["true".into()]), ..Default::default() },
+        )
+        .await
+        .expect("create");
+    // Other tests create and remove containers meanwhile: compare only a reading during
+    // which the engine's lists did not change (ours before and after docker's are equal).
+    let counts = || async {
+        let images = engine
+            .docker()
+            .list_images(Some(bollard::query_parameters::ListImagesOptionsBuilder::new().all(false).build()))
+            .await
+            .expect("images")
+            .len();
+        (images, engine.containers(true, false).await.expect("containers").len())
+    };
+    let mut reading = None;
+    for _ in 0..40 {
+        let before = counts().await;
+        let ours = disk::usage(&engine).await.expect("usage");
+        let df = Command::new("docker").args(["system", "df", "--format", "{{json .}}"]).output().expect("docker system df");
+        if counts().await == before {
+            reading = Some((before, ours, df));
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    remove_container(&engine, &stopped).await;
+    let ((listed_images, listed_containers), ours, df) = reading.expect("a quiet moment to compare in");
+    assert!(df.status.success(), "{}", String::from_utf8_lossy(&df.stderr));
+    let rows: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&df.stdout).lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect();
+    let row = |kind: &str| rows.iter().find(|r| r["Type"] == kind).unwrap_or_else(|| panic!("{kind} row in {rows:?}")).clone();
+    let images = row("Images");
+    let total_images: usize = images["TotalCount"].as_str().and_then(|c| c.parse().ok()).expect("count");
+    assert_eq!(total_images, listed_images, "image count");
+    let containers = row("Containers");
+    let total: usize = containers["TotalCount"].as_str().and_then(|c| c.parse().ok()).expect("count");
+    assert_eq!(total, listed_containers, "container count");
+    // Docker's Size of all images counts shared layers once; ours sums image sizes (as `docker images`).
+    let df_images = human_size(images["Size"].as_str().expect("size"));
+    assert!(ours.images as f64 >= df_images * 0.95, "ours {} vs docker {df_images}", ours.images);
+    let df_containers = human_size(containers["Size"].as_str().expect("size"));
+    assert!((ours.containers as f64 - df_containers).abs() <= df_containers * 0.1 + 10_000.0, "containers: ours {} vs docker {df_containers}", ours.containers);
 }

@@ -153,7 +153,9 @@ async fn no_secret_value_lands_in_a_file_or_a_command_line() {
     busybox_image();
     let (dir, workspace) = workspace("d");
     let seed = dir.path().join("legacy.env");
-    std::fs::write(&seed, "LEGACY_TOKEN=legacy-token-value-that-must-vanish-42\n").expect("seed");
+    // Made at run time: a literal would also sit in this test's compiled binary under target/.
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_nanos();
+    std::fs::write(&seed, format!("LEGACY_TOKEN=legacy-{}-{nanos:x}\n", std::process::id())).expect("seed");
     let run = |args: &[&str]| {
         let out = stackpilot(dir.path(), args);
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));

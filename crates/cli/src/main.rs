@@ -2,6 +2,7 @@
 
 mod commands;
 mod failure;
+mod prompt;
 
 use std::{path::PathBuf, process::ExitCode};
 

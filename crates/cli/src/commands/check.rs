@@ -1,10 +1,6 @@
 //! `stackpilot check`
 
-use std::{
-    io::{BufRead, IsTerminal, Write},
-    path::Path,
-    process::ExitCode,
-};
+use std::{io::IsTerminal, path::Path, process::ExitCode};
 
 use clap::Args;
 use stackpilot_core::{
@@ -16,6 +12,7 @@ use stackpilot_core::{
 use super::print_json;
 use crate::{
     failure::{EXIT_CHECK_FAILED, EXIT_WARNINGS},
+    prompt::confirm,
     Failure,
 };
 
@@ -134,21 +131,6 @@ async fn run(
     report
 }
 
-fn confirm(question: &str, args: &CheckArgs) -> bool {
-    if args.yes {
-        return true;
-    }
-    if !std::io::stdin().is_terminal() {
-        println!("  skipped: {question} needs confirmation; rerun with --yes to allow it");
-        return false;
-    }
-    print!("  {question} [y/N] ");
-    let _ = std::io::stdout().flush();
-    let mut answer = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut answer);
-    matches!(answer.trim(), "y" | "Y" | "yes")
-}
-
 async fn apply(ctx: &CheckContext<'_>, fix: &Fix, args: &CheckArgs, style: &Style) {
     let say = |text: String| {
         if !args.json {
@@ -170,7 +152,7 @@ async fn apply(ctx: &CheckContext<'_>, fix: &Fix, args: &CheckArgs, style: &Styl
     } else if let Fix::StopContainer { container, project } = fix {
         say(format!("  This stops container {container} of {project}; its data stays and it can be started again."));
     }
-    if fix.is_destructive() && !confirm(&format!("Apply `{}`?", fix.id()), args) {
+    if fix.is_destructive() && !confirm(&format!("  Apply `{}`?", fix.id()), args.yes) {
         return say("  not applied".into());
     }
     match checks::apply(ctx, fix, confirmed.as_deref()).await {

@@ -1,15 +1,11 @@
 //! `stackpilot down`, `stop` and `restart`
 
-use std::{
-    io::{BufRead, IsTerminal, Write},
-    path::Path,
-    process::ExitCode,
-};
+use std::{path::Path, process::ExitCode};
 
 use clap::Args;
 use stackpilot_core::{compose::DownOptions, stack, Workspace};
 
-use crate::Failure;
+use crate::{prompt::confirm, Failure};
 
 /// Remove an environment's containers and networks (volumes only with --volumes)
 #[derive(Debug, Args)]
@@ -48,20 +44,10 @@ fn open(workspace: Option<&Path>, env: &str) -> Result<Workspace, Failure> {
 
 pub async fn cmd_down(workspace: Option<&Path>, args: DownArgs) -> Result<ExitCode, Failure> {
     let workspace = open(workspace, &args.environment)?;
-    if args.volumes && !args.yes {
-        let question = format!("This deletes the named volumes of {} and all data in them. Continue?", args.environment);
-        if !std::io::stdin().is_terminal() {
-            eprintln!("{question} Not confirmed: rerun with --yes to proceed without a terminal.");
-            return Ok(ExitCode::from(crate::failure::EXIT_CHECK_FAILED));
-        }
-        eprint!("{question} [y/N] ");
-        let _ = std::io::stderr().flush();
-        let mut answer = String::new();
-        let _ = std::io::stdin().lock().read_line(&mut answer);
-        if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            eprintln!("Nothing was removed.");
-            return Ok(ExitCode::from(crate::failure::EXIT_CHECK_FAILED));
-        }
+    let question = format!("This deletes the named volumes of {} and all data in them. Continue?", args.environment);
+    if args.volumes && !confirm(&question, args.yes) {
+        eprintln!("Nothing was removed.");
+        return Ok(ExitCode::from(crate::failure::EXIT_CHECK_FAILED));
     }
     stack::down(&workspace, &args.environment, DownOptions { volumes: args.volumes })
         .await

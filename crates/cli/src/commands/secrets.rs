@@ -1,7 +1,7 @@
 //! `stackpilot secrets`
 
 use std::{
-    io::{BufRead, IsTerminal, Write},
+    io::Write,
     path::{Path, PathBuf},
     process::ExitCode,
 };
@@ -13,7 +13,7 @@ use stackpilot_core::{
 };
 
 use super::print_json;
-use crate::Failure;
+use crate::{prompt::confirm, Failure};
 
 /// Manage an environment's secrets in the OS keychain (never written to files)
 #[derive(Debug, Subcommand)]
@@ -104,21 +104,6 @@ pub struct ExportArgs {
     /// Write to this file (created with mode 0600) instead of standard output
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
-}
-
-fn confirm(question: &str, yes: bool) -> bool {
-    if yes {
-        return true;
-    }
-    if !std::io::stdin().is_terminal() {
-        eprintln!("{question} Not confirmed: rerun with --yes to proceed without a terminal.");
-        return false;
-    }
-    eprint!("{question} [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut answer);
-    matches!(answer.trim(), "y" | "Y" | "yes")
 }
 
 pub fn cmd_secrets(workspace: Option<&Path>, command: SecretsCommand) -> Result<ExitCode, Failure> {

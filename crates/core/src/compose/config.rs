@@ -26,8 +26,10 @@ fn unset_variables(stderr: &str) -> Vec<String> {
     names
 }
 
-/// Runs a Compose subcommand for a project and returns its standard output and error.
-pub(super) async fn run(cli: &ComposeCli, spec: &ProjectSpec, args: &[&str]) -> Result<(Vec<u8>, Vec<u8>), ComposeError> {
+/// Runs a Compose subcommand for a project (secrets in the child's environment only) and
+/// returns its standard output and error; a failure becomes `Rejected` with Compose's
+/// message, warnings dropped and known secrets redacted.
+pub async fn run(cli: &ComposeCli, spec: &ProjectSpec, args: &[&str]) -> Result<(Vec<u8>, Vec<u8>), ComposeError> {
     let mut command = cli.command();
     spec.apply(&mut command);
     command.args(args);

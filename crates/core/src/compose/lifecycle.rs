@@ -1,10 +1,8 @@
-//! Starting and removing a project through the Compose CLI. Secrets travel in the
-//! child's environment only; Compose's messages are redacted before they go anywhere.
+//! Starting and removing a project through the Compose CLI.
 
 use std::time::Duration;
 
 use super::{ComposeCli, ComposeError, ProjectSpec};
-use crate::secrets::redact::redact;
 
 /// Options of `up`.
 #[derive(Debug, Clone, Default)]
@@ -22,22 +20,6 @@ pub struct DownOptions {
     pub volumes: bool,
 }
 
-async fn run(cli: &ComposeCli, spec: &ProjectSpec, args: &[String]) -> Result<(), ComposeError> {
-    let mut command = cli.command();
-    spec.apply(&mut command);
-    command.args(args);
-    let output = command
-        .output()
-        .await
-        .map_err(|source| ComposeError::Spawn { program: cli.program().clone(), source })?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        let stderr = redact(&String::from_utf8_lossy(&output.stderr));
-        Err(ComposeError::Rejected { project: spec.name.clone(), message: stderr.trim().lines().last().unwrap_or("failed").to_owned() })
-    }
-}
-
 /// `docker compose up --detach` for the project.
 pub async fn up(cli: &ComposeCli, spec: &ProjectSpec, options: &UpOptions) -> Result<(), ComposeError> {
     let mut args = vec!["up".to_owned(), "--detach".to_owned()];
@@ -47,7 +29,7 @@ pub async fn up(cli: &ComposeCli, spec: &ProjectSpec, options: &UpOptions) -> Re
     if let Some(wait) = options.wait {
         args.extend(["--wait".into(), "--wait-timeout".into(), wait.as_secs().max(1).to_string()]);
     }
-    run(cli, spec, &args).await
+    super::run(cli, spec, &args.iter().map(String::as_str).collect::<Vec<_>>()).await.map(|_| ())
 }
 
 /// `docker compose down` for the project.
@@ -56,5 +38,5 @@ pub async fn down(cli: &ComposeCli, spec: &ProjectSpec, options: DownOptions) ->
     if options.volumes {
         args.push("--volumes".into());
     }
-    run(cli, spec, &args).await
+    super::run(cli, spec, &args.iter().map(String::as_str).collect::<Vec<_>>()).await.map(|_| ())
 }

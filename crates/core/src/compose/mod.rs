@@ -12,7 +12,7 @@ mod variables;
 
 pub use cache::ModelCache;
 pub use cli::ComposeCli;
-pub use config::config;
+pub use config::{config, run};
 pub use error::ComposeError;
 pub use lifecycle::{down, up, DownOptions, UpOptions};
 pub use model::{Bytes, ComposeModel, DependsOn, Deploy, DeviceRequest, Healthcheck, PortMapping, Service};

@@ -232,13 +232,7 @@ impl<'a> SecretStore<'a> {
                     true
                 }
                 None => {
-                    let format = rule.format().map_err(|reason| SecretsError::Import {
-                        path: self.workspace.schema_path.clone(),
-                        detail: format!("rule of {name}: {reason}"),
-                    })?;
-                    let value = generate(&format, rule.prefix.as_deref());
-                    redact::remember(&value);
-                    self.keychain.set(&service, &name, &value)?;
+                    self.keychain.set(&service, &name, &self.new_value(&name, rule)?)?;
                     false
                 }
             };
@@ -259,19 +253,24 @@ impl<'a> SecretStore<'a> {
         };
         let mut rotated = Vec::new();
         for (name, rule) in targets {
-            let format = rule.format().map_err(|reason| SecretsError::Import {
-                path: self.workspace.schema_path.clone(),
-                detail: format!("rule of {name}: {reason}"),
-            })?;
-            let value = generate(&format, rule.prefix.as_deref());
-            redact::remember(&value);
-            self.keychain.set(&self.service(env, rule), &name, &value)?;
+            self.keychain.set(&self.service(env, rule), &name, &self.new_value(&name, rule)?)?;
             let entry = manifest.secrets.entry(Self::scope_key(env, &name, rule)).or_insert(Times { created: now(), rotated: None });
             entry.rotated = Some(now());
             manifest.save(&self.manifest_path)?;
             rotated.push(name);
         }
         Ok(rotated)
+    }
+
+    /// A fresh value for a secret's rule (remembered for redaction).
+    fn new_value(&self, name: &str, rule: &SecretRule) -> Result<Sensitive<String>, SecretsError> {
+        let format = rule.format().map_err(|reason| SecretsError::Import {
+            path: self.workspace.schema_path.clone(),
+            detail: format!("rule of {name}: {reason}"),
+        })?;
+        let value = generate(&format, rule.prefix.as_deref());
+        redact::remember(&value);
+        Ok(value)
     }
 
     /// The value of one secret, on explicit request.

@@ -2,7 +2,7 @@
 
 use super::{EnvLock, StackError};
 use crate::{
-    compose::{self, ComposeCli, ComposeError, DownOptions, ProjectSpec},
+    compose::{self, ComposeCli, DownOptions, ProjectSpec},
     Workspace,
 };
 
@@ -11,7 +11,8 @@ async fn run(workspace: &Workspace, env_name: &str, operation: &str, args: &[&st
     let _lock = EnvLock::acquire(&project, operation)?;
     let spec = existing(workspace, env_name)?;
     let cli = ComposeCli::locate().await?;
-    run_with(&cli, &spec, args).await
+    compose::run(&cli, &spec, args).await?;
+    Ok(())
 }
 
 /// The spec for verbs that act on existing containers (stop, restart, down, pull):
@@ -20,22 +21,6 @@ async fn run(workspace: &Workspace, env_name: &str, operation: &str, args: &[&st
 fn existing(workspace: &Workspace, env_name: &str) -> Result<ProjectSpec, StackError> {
     let environment = workspace.environment(env_name)?;
     Ok(ProjectSpec::of(workspace, env_name, environment).with_placeholder_secrets(workspace, environment))
-}
-
-async fn run_with(cli: &ComposeCli, spec: &ProjectSpec, args: &[&str]) -> Result<(), StackError> {
-    let mut command = cli.command();
-    spec.apply(&mut command);
-    command.args(args);
-    let output = command
-        .output()
-        .await
-        .map_err(|source| ComposeError::Spawn { program: cli.program().clone(), source })?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        let stderr = crate::secrets::redact::redact(&String::from_utf8_lossy(&output.stderr));
-        Err(ComposeError::Rejected { project: spec.name.clone(), message: stderr.trim().lines().last().unwrap_or("failed").to_owned() }.into())
-    }
 }
 
 /// Stops the environment's containers (they stay, with their data).
