@@ -14,6 +14,10 @@ use hyper_util::client::legacy::connect::HttpConnector;
 
 use crate::support::{artifacts_dir, built_binary, busybox_image, free_port, repo_root};
 
+/// One app window at a time: parallel tauri-driver/WebKitWebDriver sessions under one
+/// display interfere (a session request is cut off mid-way).
+static ONE_WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// tauri-driver, stopped with SIGTERM so WebKitWebDriver releases its port.
 struct Driver {
     child: Child,
@@ -53,11 +57,19 @@ impl Driver {
             "tauri:options".into(),
             serde_json::json!({ "application": built_binary("stackpilot-desktop"), "args": args }),
         );
-        ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .expect("a WebDriver session with the app")
+        let mut last = None;
+        for _ in 0..3 {
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{}", self.port))
+                .await
+            {
+                Ok(client) => return client,
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        }
+        panic!("no WebDriver session with the app after 3 tries: {last:?}")
     }
 }
 
@@ -107,6 +119,7 @@ async fn wait_text(client: &Client, css: &str, wanted: &str, within: Duration) -
 
 #[tokio::test]
 async fn the_window_lists_the_eight_environments_of_configs() {
+    let _turn = ONE_WINDOW.lock().await;
     let configs = repo_root().join("configs");
     let driver = Driver::start("configs", &[("STACKPILOT_WORKSPACE", &configs)], &[]);
     let client = driver.open(&["--workspace".into(), configs.display().to_string()]).await;
@@ -126,6 +139,9 @@ async fn the_window_lists_the_eight_environments_of_configs() {
         Ok::<_, String>((titles, names, heading, dev_services))
     }
     .await;
+    if result.is_err() {
+        let _ = shot(&client, "FAILED-configs").await;
+    }
     let _ = client.close().await;
     drop(driver);
     let (titles, names, heading, dev_services) = result.expect("the window shows the environments");
@@ -151,6 +167,7 @@ fn fixture_workspace(port: u16) -> tempfile::TempDir {
 
 #[tokio::test]
 async fn a_new_user_fixes_a_port_generates_secrets_launches_and_watches_the_dashboard() {
+    let _turn = ONE_WINDOW.lock().await;
     let held = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = held.local_addr().expect("addr").port();
     let workspace = fixture_workspace(port);
@@ -175,16 +192,16 @@ async fn a_new_user_fixes_a_port_generates_secrets_launches_and_watches_the_dash
         wait_text(&client, "[data-check='ports'] .check-message", "free", Duration::from_secs(30)).await?;
         let fixed = text(&client, ".fix-message").await?;
         wait_text(&client, ".run-status", "", Duration::from_secs(10)).await?;
-        find(&client, "button.continue:not([disabled])", Duration::from_secs(30)).await?;
+        find(&client, ".checks-view button.continue:not([disabled])", Duration::from_secs(30)).await?;
         shot(&client, "3-checks-fixed").await?;
-        click(&client, "button.continue").await?;
+        click(&client, ".checks-view button.continue").await?;
         // 4. Secrets: APP_TOKEN is missing; generate it.
         wait_text(&client, "[data-secret='APP_TOKEN'] .secret-value", "missing", Duration::from_secs(20)).await?;
         click(&client, "button.generate").await?;
         wait_text(&client, "[data-secret='APP_TOKEN'] .secret-value", "in the keychain", Duration::from_secs(20)).await?;
         let keychain = text(&client, ".keychain-name").await?;
         shot(&client, "4-secrets").await?;
-        click(&client, "button.continue").await?;
+        click(&client, ".secrets-view button.continue:not([disabled])").await?;
         // 5. Launch: every service ready on the timeline.
         let status = wait_text(&client, ".launch-view .run-status", "is ready", Duration::from_secs(90)).await?;
         let web = text(&client, ".timeline [data-service='web'] .state-chip").await?;
@@ -201,6 +218,9 @@ async fn a_new_user_fixes_a_port_generates_secrets_launches_and_watches_the_dash
         Ok::<_, String>((ports, details, fixed, keychain, status, web, app, db))
     }
     .await;
+    if result.is_err() {
+        let _ = shot(&client, "FAILED-flow").await;
+    }
     let _ = client.close().await;
     drop(driver);
     drop(held);
@@ -218,16 +238,16 @@ async fn a_new_user_fixes_a_port_generates_secrets_launches_and_watches_the_dash
 
 #[tokio::test]
 async fn a_crashing_service_shows_its_exit_code_and_log_lines_in_the_window() {
+    let _turn = ONE_WINDOW.lock().await;
     let workspace = fixture_workspace(free_port());
     let data = tempfile::tempdir().expect("app data");
     let driver = Driver::start("crash", &[("XDG_DATA_HOME", data.path())], &[]);
     let client = driver.open(&["--workspace".into(), workspace.path().display().to_string()]).await;
     let result = async {
         click(&client, "[data-environment='crash'] .card-button").await?;
-        find(&client, "button.continue:not([disabled])", Duration::from_secs(30)).await?;
-        click(&client, "button.continue").await?;
-        find(&client, ".secrets-view button.continue:not([disabled])", Duration::from_secs(20)).await?;
-        click(&client, "button.continue").await?;
+        click(&client, ".checks-view button.continue:not([disabled])").await?;
+        wait_text(&client, ".secrets-view caption", "uses no secrets", Duration::from_secs(30)).await?;
+        click(&client, ".secrets-view button.continue:not([disabled])").await?;
         let status = wait_text(&client, ".launch-view .run-status", "did not start", Duration::from_secs(60)).await?;
         let logs = text(&client, ".failure[data-service='worker'] .log-tail").await?;
         let state = text(&client, ".timeline [data-service='worker'] .state-chip").await?;
@@ -235,6 +255,9 @@ async fn a_crashing_service_shows_its_exit_code_and_log_lines_in_the_window() {
         Ok::<_, String>((status, logs, state))
     }
     .await;
+    if result.is_err() {
+        let _ = shot(&client, "FAILED-crash").await;
+    }
     let _ = client.close().await;
     drop(driver);
     let _ = Command::new("docker")

@@ -36,8 +36,13 @@ function loading(text = 'Reading the workspace…') {
   show(section, '');
 }
 
-/** @param {string} title @param {unknown} error @param {() => void} retry */
-function failure(title, error, retry) {
+/**
+ * Shows an error in place of `view`, unless the person has moved on to another screen
+ * meanwhile (a late failure must not replace the screen they are on).
+ * @param {string} title @param {unknown} error @param {() => void} retry @param {HTMLElement} [view]
+ */
+function failure(title, error, retry, view) {
+  if (view && !app.contains(view)) return;
   const panel = new ErrorPanel(title, /** @type {Error} */ (error));
   panel.addEventListener('retry', retry);
   show(panel.element, '');
@@ -73,7 +78,7 @@ function checks(env) {
   view.addEventListener('back', reloadEnvironments);
   view.addEventListener('continue', () => secrets(env));
   show(view.element, 'checks');
-  view.run().catch((error) => failure('The checks could not run', error, () => checks(env)));
+  view.run().catch((error) => failure('The checks could not run', error, () => checks(env), view.element));
 }
 
 /** @param {string} env */
@@ -82,7 +87,7 @@ function secrets(env) {
   view.addEventListener('back', () => checks(env));
   view.addEventListener('continue', () => launch(env));
   show(view.element, 'secrets');
-  view.load().catch((error) => failure('The keychain could not be read', error, () => secrets(env)));
+  view.load().catch((error) => failure('The keychain could not be read', error, () => secrets(env), view.element));
 }
 
 /** @param {string} env */
@@ -100,7 +105,7 @@ function dashboard(env) {
   view.addEventListener('back', reloadEnvironments);
   show(view.element, 'dashboard');
   open = view;
-  view.load().then(() => view.start()).catch((error) => failure('The environment could not be read', error, () => dashboard(env)));
+  view.load().then(() => view.start()).catch((error) => failure('The environment could not be read', error, () => dashboard(env), view.element));
 }
 
 function welcome() {
