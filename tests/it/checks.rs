@@ -104,6 +104,19 @@ async fn run_container(engine: &Engine, name: &str, port: u16, project: &str) {
     engine.docker().start_container(name, None).await.expect("start");
 }
 
+/// A created, never started busybox container: what a stopped container looks like to `df`.
+async fn create_stopped(engine: &Engine, name: &str) {
+    remove_container(engine, name).await;
+    engine
+        .docker()
+        .create_container(
+            Some(CreateContainerOptionsBuilder::new().name(name).build()),
+            ContainerCreateBody { image: Some(BUSYBOX_IMAGE.to_owned()), cmd: Some(vec!["true".into()]), ..Default::default() },
+        )
+        .await
+        .expect("create");
+}
+
 async fn remove_container(engine: &Engine, name: &str) {
     let _ = engine.docker().remove_container(name, Some(RemoveContainerOptionsBuilder::new().force(true).build())).await;
 }
@@ -221,15 +234,7 @@ async fn the_reclaim_preview_lists_exactly_the_stopped_container_and_dangling_im
     let image_id = build(&format!("first-{}", std::process::id()));
     build(&format!("second-{}", std::process::id()));
     let stopped = format!("sptest{}-stopped", std::process::id());
-    remove_container(&engine, &stopped).await;
-    engine
-        .docker()
-        .create_container(
-            Some(CreateContainerOptionsBuilder::new().name(&stopped).build()),
-            ContainerCreateBody { image: Some(BUSYBOX_IMAGE.to_owned()), cmd: Some(vec!["true".into()]), ..Default::default() },
-        )
-        .await
-        .expect("create");
+    create_stopped(&engine, &stopped).await;
 
     let usage = disk::usage(&engine).await.expect("usage");
     let mine: Vec<_> = usage
@@ -269,15 +274,7 @@ async fn disk_usage_agrees_with_docker_system_df() {
     busybox_image();
     let engine = Engine::connect().await.expect("Docker");
     let stopped = format!("sptest{}-df", std::process::id());
-    remove_container(&engine, &stopped).await;
-    engine
-        .docker()
-        .create_container(
-            Some(CreateContainerOptionsBuilder::new().name(&stopped).build()),
-            ContainerCreateBody { image: Some(BUSYBOX_IMAGE.to_owned()), cmd: Some(vec!["true".into()]), ..Default::default() },
-        )
-        .await
-        .expect("create");
+    create_stopped(&engine, &stopped).await;
     // Other tests create and remove containers meanwhile: compare only a reading during
     // which the engine's lists did not change (ours before and after docker's are equal).
     let counts = || async {

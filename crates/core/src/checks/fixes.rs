@@ -73,9 +73,14 @@ impl Diagnostic for FixError {
     }
 }
 
+/// The run's engine connection, or why there is none.
+async fn engine<'a>(ctx: &'a CheckContext<'_>) -> Result<&'a crate::engine::Engine, FixError> {
+    ctx.engine().await.as_ref().map_err(|e| FixError::Engine(EngineError::Unreachable { detail: e.to_string() }))
+}
+
 /// The exact list a reclaim would remove, for the person to confirm.
 pub async fn reclaim_preview(ctx: &CheckContext<'_>) -> Result<Vec<ReclaimItem>, FixError> {
-    let engine = ctx.engine().await.as_ref().map_err(|e| EngineError::Unreachable { detail: e.to_string() })?;
+    let engine = engine(ctx).await?;
     Ok(disk::usage(engine).await?.plan)
 }
 
@@ -100,13 +105,13 @@ pub async fn apply(ctx: &CheckContext<'_>, fix: &Fix, confirmed: Option<&[Reclai
             Ok(FixOutcome::EnvFileWritten(update))
         }
         Fix::StopContainer { container, .. } => {
-            let engine = ctx.engine().await.as_ref().map_err(|e| EngineError::Unreachable { detail: e.to_string() })?;
+            let engine = engine(ctx).await?;
             engine.docker().stop_container(container, None).await.map_err(EngineError::from)?;
             Ok(FixOutcome::ContainerStopped { container: container.clone() })
         }
         Fix::ReclaimDiskSpace { .. } => {
             let items = confirmed.ok_or(FixError::NeedsPreview("docker.reclaim"))?;
-            let engine = ctx.engine().await.as_ref().map_err(|e| EngineError::Unreachable { detail: e.to_string() })?;
+            let engine = engine(ctx).await?;
             let freed = disk::reclaim(engine, items).await?;
             Ok(FixOutcome::Reclaimed { freed, items: items.len() })
         }

@@ -102,6 +102,23 @@ impl Engine {
         Ok(self.docker.list_containers(Some(options)).await?)
     }
 
+    /// Containers of a Compose project (running only or all), optionally of one service,
+    /// filtered by the engine on Compose's labels.
+    pub async fn project_containers(
+        &self,
+        project: &str,
+        service: Option<&str>,
+        all: bool,
+    ) -> Result<Vec<ContainerSummary>, EngineError> {
+        let mut labels = vec![format!("com.docker.compose.project={project}")];
+        if let Some(service) = service {
+            labels.push(format!("com.docker.compose.service={service}"));
+        }
+        let filters: std::collections::HashMap<String, Vec<String>> = [("label".to_owned(), labels)].into_iter().collect();
+        let options = ListContainersOptionsBuilder::new().all(all).filters(&filters).build();
+        Ok(self.docker.list_containers(Some(options)).await?)
+    }
+
     /// The bollard client, for operations in other modules.
     pub fn docker(&self) -> &Docker {
         &self.docker

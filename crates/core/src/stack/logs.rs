@@ -1,10 +1,8 @@
 //! Service logs: the last lines, or followed live.
 
-use std::collections::HashMap;
-
 use bollard::{
     container::LogOutput,
-    query_parameters::{ListContainersOptionsBuilder, LogsOptionsBuilder},
+    query_parameters::LogsOptionsBuilder,
 };
 use futures_util::{stream, Stream, StreamExt};
 use serde::Serialize;
@@ -24,16 +22,9 @@ pub struct LogLine {
 }
 
 async fn containers(engine: &Engine, project: &str, service: Option<&str>) -> Result<Vec<(String, String)>, EngineError> {
-    let mut labels = vec![format!("com.docker.compose.project={project}")];
-    if let Some(service) = service {
-        labels.push(format!("com.docker.compose.service={service}"));
-    }
-    let filters: HashMap<String, Vec<String>> = [("label".to_owned(), labels)].into_iter().collect();
-    let list = engine
-        .docker()
-        .list_containers(Some(ListContainersOptionsBuilder::new().all(true).filters(&filters).build()))
-        .await?;
-    Ok(list
+    Ok(engine
+        .project_containers(project, service, true)
+        .await?
         .into_iter()
         .filter_map(|c| {
             let service = c.labels.as_ref()?.get("com.docker.compose.service")?.clone();

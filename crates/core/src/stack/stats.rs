@@ -1,8 +1,6 @@
 //! CPU and memory per service, as a live stream for the dashboard's graphs.
 
-use std::collections::HashMap;
-
-use bollard::query_parameters::{ListContainersOptionsBuilder, StatsOptionsBuilder};
+use bollard::query_parameters::StatsOptionsBuilder;
 use futures_util::{stream, Stream, StreamExt};
 use serde::Serialize;
 
@@ -23,12 +21,7 @@ pub struct StatsSample {
 
 /// Samples of every running container of `project`, about once a second each.
 pub async fn stream_stats(engine: &Engine, project: &str) -> Result<impl Stream<Item = Result<StatsSample, EngineError>> + 'static, EngineError> {
-    let filters: HashMap<String, Vec<String>> =
-        [("label".to_owned(), vec![format!("com.docker.compose.project={project}")])].into_iter().collect();
-    let running = engine
-        .docker()
-        .list_containers(Some(ListContainersOptionsBuilder::new().all(false).filters(&filters).build()))
-        .await?;
+    let running = engine.project_containers(project, None, false).await?;
     let mut streams = Vec::new();
     for container in running {
         let (Some(id), Some(service)) = (container.id, container.labels.and_then(|l| l.get("com.docker.compose.service").cloned())) else {

@@ -1,11 +1,6 @@
 //! The state of every service of a project, read from the engine.
 
-use std::collections::HashMap;
-
-use bollard::{
-    models::{ContainerStateStatusEnum, HealthStatusEnum},
-    query_parameters::ListContainersOptionsBuilder,
-};
+use bollard::models::{ContainerStateStatusEnum, HealthStatusEnum};
 use serde::Serialize;
 
 use super::ServiceState;
@@ -30,12 +25,7 @@ pub struct ServiceStatus {
 
 /// The containers of `project` and their states (one entry per container).
 pub async fn project_status(engine: &Engine, project: &str) -> Result<Vec<ServiceStatus>, EngineError> {
-    let filters: HashMap<String, Vec<String>> =
-        [("label".to_owned(), vec![format!("com.docker.compose.project={project}")])].into_iter().collect();
-    let containers = engine
-        .docker()
-        .list_containers(Some(ListContainersOptionsBuilder::new().all(true).filters(&filters).build()))
-        .await?;
+    let containers = engine.project_containers(project, None, true).await?;
     let mut out = Vec::new();
     for summary in containers {
         let Some(id) = summary.id.as_deref() else { continue };
