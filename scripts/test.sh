@@ -27,6 +27,6 @@ dbus-run-session -- bash -c '
   mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
   eval "$(printf "stackpilot-tests" | gnome-keyring-daemon --unlock --components=secrets)"
   export GNOME_KEYRING_CONTROL
-  cargo test --workspace --all-targets -- --test-threads=2 "$@"
+  cargo test --workspace --all-targets --no-fail-fast -- --test-threads=2 "$@"
 ' test-session "$@"
 echo "Screenshots of every screen and the test logs: $PWD/target/test-artifacts/"

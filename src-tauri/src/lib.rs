@@ -24,6 +24,7 @@ pub fn run() {
             commands::workspace::open_url,
             commands::checks::run_checks,
             commands::checks::preview_reclaim,
+            commands::checks::preview_env_file_change,
             commands::checks::apply_fix,
             commands::secrets::secrets_status,
             commands::secrets::generate_secrets,

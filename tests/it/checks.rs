@@ -17,11 +17,16 @@ use crate::support::{busybox_image, free_port, BUSYBOX_IMAGE};
 
 /// A workspace whose one service publishes `${WEB_PORT:-port}` and which needs `memory`.
 fn fixture(port: u16, memory: &str, gpu: bool, compose_extra: &str) -> (tempfile::TempDir, Workspace) {
+    fixture_requiring(port, &format!("gpu: {gpu}, memory: {memory}"), compose_extra)
+}
+
+/// The fixture with `requires: { <requires> }` as written.
+fn fixture_requiring(port: u16, requires: &str, compose_extra: &str) -> (tempfile::TempDir, Workspace) {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         dir.path().join("stackpilot.yaml"),
         format!(
-            "version: 1\nproject: sptest{pid}\nvariables:\n  GREETING: hello\nenvironments:\n  web:\n    title: Web\n    compose: [docker-compose.yml]\n    requires: {{ gpu: {gpu}, memory: {memory} }}\n",
+            "version: 1\nproject: sptest{pid}\nvariables:\n  GREETING: hello\nenvironments:\n  web:\n    title: Web\n    compose: [docker-compose.yml]\n    requires: {{ {requires} }}\n",
             pid = std::process::id()
         ),
     )
@@ -64,7 +69,7 @@ async fn a_port_held_by_a_real_listener_names_it_and_the_remap_fix_frees_it() {
     let ports = report.get("ports").expect("ports ran");
     assert_eq!(ports.status, CheckStatus::Fail, "{ports:?}");
     let detail = ports.details.join("\n");
-    assert!(detail.contains(&format!("{port} (web): held by process")), "{detail}");
+    assert!(detail.contains(&format!("127.0.0.1:{port}/tcp (web): held on 127.0.0.1 by process")), "{detail}");
     assert!(detail.contains(&format!("(pid {})", std::process::id())), "the holder is this test process: {detail}");
     let remap = ports.fixes.iter().find(|f| f.id() == "ports.remap").expect("a remap fix").clone();
     let Fix::RemapPort { variable, from, to } = &remap else { unreachable!() };
@@ -149,12 +154,12 @@ async fn a_port_held_by_a_container_names_it_and_the_environments_own_container_
 }
 
 #[tokio::test]
-async fn a_missing_env_file_fails_and_the_fix_writes_it() {
+async fn a_missing_env_file_warns_and_the_fix_writes_it() {
     let (_dir, workspace) = fixture(free_port(), "64MB", false, "");
     let cache = ModelCache::default();
     let report = check(&workspace, &cache).await;
     let env = report.get("env.file").expect("env.file");
-    assert_eq!(env.status, CheckStatus::Fail);
+    assert_eq!(env.status, CheckStatus::Warn, "the file would only repeat the schema's values");
     assert_eq!(env.message, ".env.web does not exist");
     assert_eq!(env.fixes, [Fix::GenerateEnvFile]);
     let FixOutcome::EnvFileWritten(update) = apply(&workspace, &cache, &Fix::GenerateEnvFile).await else { panic!("env file") };
@@ -191,15 +196,64 @@ async fn the_gpu_check_fails_without_a_driver_for_a_gpu_environment_and_skips_ot
         assert_eq!(gpu.status, CheckStatus::Pass, "{gpu:?}");
     } else {
         assert_eq!(gpu.status, CheckStatus::Fail, "{gpu:?}");
-        assert_eq!(gpu.message, "no NVIDIA driver is installed");
+        assert_eq!(gpu.message, "Web need(s) an NVIDIA GPU, and no NVIDIA driver is installed");
         assert!(gpu.details.iter().any(|d| d.contains("libnvidia-ml")), "{gpu:?}");
         assert_eq!(status(&report, "gpu.runtime"), CheckStatus::Fail, "no nvidia runtime in this engine");
     }
     let (_d2, no_gpu) = fixture(free_port(), "64MB", false, "");
     let report = check(&no_gpu, &ModelCache::default()).await;
     assert_eq!(status(&report, "gpu"), CheckStatus::Skipped);
-    assert_eq!(report.get("gpu").expect("gpu").message, "Web does not need a GPU");
+    assert_eq!(report.get("gpu").expect("gpu").message, "Web does not need a GPU (requires.gpu: false)");
     assert_eq!(status(&report, "gpu.runtime"), CheckStatus::Skipped);
+}
+
+#[tokio::test]
+async fn gpu_needs_come_from_the_services_when_the_schema_says_nothing() {
+    let extra = "  trainer:\n    image: stackpilot-test/busybox:1\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - { driver: nvidia, count: 2, capabilities: [gpu] }\n  viewer:\n    image: stackpilot-test/busybox:1\n    devices: [\"nvidia.com/gpu=all\"]\n";
+    let (_d1, derived) = fixture_requiring(free_port(), "memory: 64MB", extra);
+    let report = check(&derived, &ModelCache::default()).await;
+    let gpu = report.get("gpu").expect("gpu");
+    assert_ne!(gpu.status, CheckStatus::Skipped, "the services ask for GPUs: {gpu:?}");
+    let details = gpu.details.join("\n");
+    assert!(details.contains("trainer: 2 GPUs (deploy.resources.reservations.devices)"), "{details}");
+    assert!(details.contains("viewer: all GPUs (devices (CDI))"), "{details}");
+    if !Path::new("/proc/driver/nvidia").exists() {
+        assert_eq!(gpu.status, CheckStatus::Fail);
+        assert!(gpu.message.starts_with("trainer, viewer need(s) an NVIDIA GPU"), "{}", gpu.message);
+        let runtime = report.get("gpu.runtime").expect("gpu.runtime");
+        assert_eq!(runtime.status, CheckStatus::Fail, "{runtime:?}");
+    }
+
+    let (_d2, overridden) = fixture_requiring(free_port(), "gpu: false, memory: 64MB", extra);
+    let report = check(&overridden, &ModelCache::default()).await;
+    let gpu = report.get("gpu").expect("gpu");
+    assert_eq!(gpu.status, CheckStatus::Skipped, "requires.gpu: false overrides: {gpu:?}");
+    assert!(gpu.message.contains("trainer, viewer reserve(s) a GPU"), "{}", gpu.message);
+}
+
+#[tokio::test]
+async fn the_services_memory_reservations_are_the_stacks_need_and_the_largest_is_named() {
+    let extra = "  cache:\n    image: stackpilot-test/busybox:1\n    deploy:\n      resources:\n        reservations: { memory: 64T }\n";
+    let (_dir, workspace) = fixture_requiring(free_port(), "memory: 64MB", extra);
+    let memory = check(&workspace, &ModelCache::default()).await.get("memory").cloned().expect("memory");
+    assert_eq!(memory.status, CheckStatus::Fail, "{memory:?}");
+    assert!(memory.message.contains("(the services' reservations)"), "{}", memory.message);
+    assert!(memory.details.iter().any(|d| d.starts_with("largest: cache 70.4 TB")), "{:?}", memory.details);
+}
+
+#[tokio::test]
+async fn a_port_held_on_the_ipv6_wildcard_blocks_a_publish_on_every_address() {
+    let Ok(listener) = TcpListener::bind("[::]:0") else {
+        eprintln!("no IPv6 on this machine: skipped");
+        return;
+    };
+    let port = listener.local_addr().expect("addr").port();
+    let extra = format!("  open:\n    image: stackpilot-test/busybox:1\n    ports: [\"{port}:80\"]\n");
+    let (_dir, workspace) = fixture(free_port(), "64MB", false, &extra);
+    let ports = check(&workspace, &ModelCache::default()).await.get("ports").cloned().expect("ports");
+    assert_eq!(ports.status, CheckStatus::Fail, "{ports:?}");
+    let detail = ports.details.join("\n");
+    assert!(detail.contains(&format!("{port}/tcp (open): held on")) && detail.contains(&format!("(pid {})", std::process::id())), "{detail}");
 }
 
 #[tokio::test]
@@ -207,7 +261,7 @@ async fn a_memory_requirement_above_the_machine_fails_and_a_small_one_passes() {
     let (_d1, huge) = fixture(free_port(), "64TB", false, "");
     let memory = check(&huge, &ModelCache::default()).await.get("memory").cloned().expect("memory");
     assert_eq!(memory.status, CheckStatus::Fail);
-    assert!(memory.message.starts_with("Web needs 64TB of memory; this machine has"), "{}", memory.message);
+    assert!(memory.message.starts_with("Web needs 64.0 TB of memory (requires.memory); the engine has"), "{}", memory.message);
     let (_d2, small) = fixture(free_port(), "64MB", false, "");
     assert_eq!(status(&check(&small, &ModelCache::default()).await, "memory"), CheckStatus::Pass);
 }
@@ -314,4 +368,16 @@ async fn disk_usage_agrees_with_docker_system_df() {
     assert!(ours.images as f64 >= df_images * 0.95, "ours {} vs docker {df_images}", ours.images);
     let df_containers = human_size(containers["Size"].as_str().expect("size"));
     assert!((ours.containers as f64 - df_containers).abs() <= df_containers * 0.1 + 10_000.0, "containers: ours {} vs docker {df_containers}", ours.containers);
+}
+
+#[tokio::test]
+async fn a_refusal_caused_by_the_schemas_service_settings_points_at_the_schema_line() {
+    let (_dir, workspace) = fixture_requiring(free_port(), "memory: 64MB }\n    services: { ghost: { memory: 32MB }", "");
+    let report = check(&workspace, &ModelCache::default()).await;
+    let files = report.get("compose.files").expect("compose.files");
+    assert_eq!(files.status, CheckStatus::Fail, "{files:?}");
+    let details = files.details.join("\n");
+    let at = format!("{}:10", workspace.schema_path.display());
+    assert!(details.contains(&format!("caused by the schema's environments.web.services.ghost at {at}")), "{details}");
+    assert!(details.contains("file at fault") || details.contains("files of this environment"), "{details}");
 }

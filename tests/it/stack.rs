@@ -232,3 +232,65 @@ async fn the_cli_reports_a_daemon_that_stops_mid_watch_within_2_seconds() {
     assert!(stderr.contains("closed the event stream") || stderr.contains("does not answer") || !status.success(), "{stderr}");
     let _ = Path::new(&socket);
 }
+
+#[tokio::test]
+async fn restart_and_logs_name_services_that_do_not_exist_or_do_not_run() {
+    let (dir, _workspace) = fixtures("names", &[]);
+    let run = |args: &[&str]| {
+        Command::new(built_binary("stackpilot"))
+            .arg("--workspace")
+            .arg(dir.path())
+            .args(args)
+            .env_remove("STACKPILOT_WORKSPACE")
+            .output()
+            .expect("stackpilot runs")
+    };
+    let text = |out: &std::process::Output| format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+
+    let not_running = run(&["restart", "crash", "worker"]);
+    assert_eq!(not_running.status.code(), Some(1), "{}", text(&not_running));
+    assert!(text(&not_running).contains("worker of crash is not running"), "{}", text(&not_running));
+    assert!(!text(&not_running).contains("Restarted"), "{}", text(&not_running));
+
+    let unknown = run(&["logs", "crash", "nosuch"]);
+    assert_eq!(unknown.status.code(), Some(2), "{}", text(&unknown));
+    assert!(text(&unknown).contains("crash has no service `nosuch`") && text(&unknown).contains("its services are: worker"), "{}", text(&unknown));
+
+    let option = run(&["restart", "crash", "--", "--help"]);
+    assert_eq!(option.status.code(), Some(2), "{}", text(&option));
+    assert!(text(&option).contains("has no service `--help`"), "a name is never read as an option: {}", text(&option));
+}
+
+#[tokio::test]
+async fn a_schema_memory_setting_over_a_files_mem_limit_checks_and_starts_as_one_project() {
+    busybox_image();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = format!("fx{}mem", std::process::id());
+    std::fs::write(
+        dir.path().join("stackpilot.yaml"),
+        format!("version: 1\nproject: {project}\nenvironments:\n  dev:\n    title: Dev\n    compose: [compose.yaml]\n    timeout: 60s\n    services:\n      web: {{ memory: 48MiB }}\n"),
+    )
+    .expect("schema");
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  web:\n    image: stackpilot-test/busybox:1\n    command: [\"sleep\", \"3600\"]\n    mem_limit: 64m\n",
+    )
+    .expect("compose");
+    let workspace = Workspace::open(dir.path()).expect("workspace");
+    let cache = stackpilot_core::compose::ModelCache::default();
+    let environment = workspace.environment("dev").expect("dev");
+    let ctx = stackpilot_core::checks::CheckContext::new(&workspace, "dev", environment, &cache);
+    let report = stackpilot_core::checks::run_checks(&ctx, |_| {}).await;
+    let files = report.get("compose.files").expect("compose.files");
+    assert_eq!(files.status, stackpilot_core::checks::CheckStatus::Pass, "check reads the generated override too: {files:?}");
+    let model = ctx.model_or_skip().await.ok().expect("model");
+    assert_eq!(model.services["web"].memory_limit(), Some(48 * 1024 * 1024), "the schema's value wins");
+
+    let (report, _) = start(&workspace, "dev", None).await;
+    let engine = Engine::connect().await.expect("Docker");
+    let containers = engine.project_containers(&report.project, Some("web"), true).await.expect("containers");
+    let inspect = engine.docker().inspect_container(containers[0].id.as_deref().expect("id"), None).await.expect("inspect");
+    down(&workspace, "dev").await;
+    assert!(matches!(report.outcome, UpOutcome::Ready), "{:?}", report.outcome);
+    assert_eq!(inspect.host_config.and_then(|h| h.memory), Some(48 * 1024 * 1024));
+}

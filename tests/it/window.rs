@@ -94,6 +94,21 @@ async fn click(client: &Client, css: &str) -> Step<()> {
     find(client, css, Duration::from_secs(20)).await?.click().await.map_err(|e| format!("click `{css}`: {e}"))
 }
 
+/// Accepts the confirmation the page shows, returning its text.
+async fn accept_confirmation(client: &Client, within: Duration) -> Step<String> {
+    let deadline = Instant::now() + within;
+    loop {
+        match client.get_alert_text().await {
+            Ok(text) => {
+                client.accept_alert().await.map_err(|e| format!("accept the confirmation: {e}"))?;
+                return Ok(text);
+            }
+            Err(e) if Instant::now() > deadline => return Err(format!("no confirmation appeared: {e}")),
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+}
+
 async fn shot(client: &Client, name: &str) -> Step<()> {
     let png = client.screenshot().await.map_err(|e| e.to_string())?;
     std::fs::write(artifacts_dir().join(format!("{name}.png")), png).map_err(|e| e.to_string())
@@ -189,6 +204,11 @@ async fn a_new_user_fixes_a_port_generates_secrets_launches_and_watches_the_dash
         let details = text(&client, "[data-check='ports'] .check-details").await?;
         shot(&client, "2-checks-failing").await?;
         click(&client, "[data-check='ports'] button.fix").await?;
+        // The change to the env file is shown before it is written.
+        let preview = accept_confirmation(&client, Duration::from_secs(10)).await?;
+        if !preview.contains("+ WEB_PORT=") {
+            return Err(format!("the confirmation shows the change: {preview}"));
+        }
         wait_text(&client, "[data-check='ports'] .check-message", "free", Duration::from_secs(30)).await?;
         let fixed = text(&client, ".fix-message").await?;
         wait_text(&client, ".run-status", "", Duration::from_secs(10)).await?;

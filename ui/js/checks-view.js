@@ -1,6 +1,6 @@
 // Checks: results appear as each check finishes; failures offer their fixes.
 import { button, el, heading } from './format.js';
-import { applyFix, previewReclaim, runChecks } from './ipc.js';
+import { applyFix, previewEnvFileChange, previewReclaim, runChecks } from './ipc.js';
 
 /** @typedef {import('./ipc.js').CheckResult} CheckResult */
 /** @typedef {import('./ipc.js').Fix} Fix */
@@ -100,6 +100,12 @@ export class ChecksView extends EventTarget {
         confirmed = items;
       } else if (fix.kind === 'stopContainer' && !window.confirm(`Stop container ${fix.container} of ${fix.project}? Its data stays; it can be started again.`)) {
         return;
+      } else {
+        const change = await previewEnvFileChange(this.env, fix);
+        if (change && change.diff.length) {
+          const verb = change.creates ? 'creates' : 'changes';
+          if (!window.confirm(`This ${verb} ${change.path}:\n\n${change.diff.join('\n')}\n\nWrite it? (the previous version is kept as a .bak file)`)) return;
+        }
       }
       const outcome = await applyFix(this.env, fix, confirmed);
       this.message.textContent = describe(outcome);

@@ -31,7 +31,7 @@ export class EnvironmentCard extends EventTarget {
 
     const chips = el('ul', 'chips');
     chips.setAttribute('aria-label', 'Requirements');
-    chips.append(el('li', env.requires.gpu ? 'chip gpu' : 'chip', env.requires.gpu ? 'NVIDIA GPU' : 'No GPU needed'));
+    chips.append(el('li', env.needs_gpu ? 'chip gpu' : 'chip', env.needs_gpu ? 'NVIDIA GPU' : 'No GPU needed'));
     if (env.requires.memory) chips.append(el('li', 'chip', `${formatBytes(env.requires.memory)} memory`));
     if (env.requires.disk) chips.append(el('li', 'chip', `${formatBytes(env.requires.disk)} disk`));
     card.append(chips);
@@ -44,6 +44,12 @@ export class EnvironmentCard extends EventTarget {
 
   #services() {
     const list = this.environment.services;
+    const problems = this.environment.problems;
+    if (problems.length) {
+      const warning = el('p', 'service-warning', `Cannot be used: ${problems.map((p) => p.message).join('; ')}`);
+      warning.title = problems.map((p) => `${p.file}${p.position ? `:${p.position.line}` : ''}: ${p.key_path}${p.hint ? ` — ${p.hint}` : ''}`).join('\n');
+      return warning;
+    }
     if (list.status === 'unavailable') {
       const warning = el('p', 'service-warning', `Services unknown: ${list.error.message}`);
       if (list.error.hint) warning.title = list.error.hint;

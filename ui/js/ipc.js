@@ -57,9 +57,10 @@ function channel(onMessage) {
 /**
  * @typedef {{name: string, image: string | null, ports: number[], gpu: boolean, healthcheck: boolean}} ServiceSummary
  * @typedef {{status: 'resolved', services: ServiceSummary[]} | {status: 'unavailable', error: {code: string, message: string, hint: string | null}}} ServiceList
- * @typedef {{gpu: boolean, memory: number | null, disk: number | null}} Requirements
+ * @typedef {{gpu: boolean | null, memory: number | null, disk: number | null}} Requirements
+ * @typedef {{file: string, position: {line: number, column: number} | null, key_path: string, message: string, hint: string | null}} SchemaIssue
  * @typedef {{name: string, title: string, description: string | null, project: string,
- *   compose_files: string[], profiles: string[], requires: Requirements, services: ServiceList}} EnvironmentSummary
+ *   compose_files: string[], profiles: string[], requires: Requirements, needs_gpu: boolean, problems: SchemaIssue[], services: ServiceList}} EnvironmentSummary
  * @typedef {{root: string, schema: string, project: string, environments: EnvironmentSummary[], running: string[], explicit: boolean}} WorkspaceView
  * @typedef {{kind: string, [key: string]: unknown}} Fix
  * @typedef {{id: string, title: string, status: 'pass'|'warn'|'fail'|'skipped', message: string, details: string[], fixes: Fix[], elapsed_ms: number}} CheckResult
@@ -86,6 +87,8 @@ export const openUrl = (url) => invoke('open_url', { url });
 export const runChecks = (env, onResult) => invoke('run_checks', { env, onResult: channel(onResult) });
 /** @param {string} env @returns {Promise<ReclaimItem[]>} */
 export const previewReclaim = (env) => invoke('preview_reclaim', { env });
+/** @param {string} env @param {Fix} fix @returns {Promise<{path: string, creates: boolean, diff: string[]} | null>} */
+export const previewEnvFileChange = (env, fix) => invoke('preview_env_file_change', { env, fix });
 /** @param {string} env @param {Fix} fix @param {ReclaimItem[] | null} confirmed @returns {Promise<any>} */
 export const applyFix = (env, fix, confirmed = null) => invoke('apply_fix', { env, fix, confirmed });
 

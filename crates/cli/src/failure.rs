@@ -29,6 +29,11 @@ impl Failure {
         Self { report: ErrorReport::of(error), exit: EXIT_INPUT }
     }
 
+    /// A problem found in the state of things (a service that is not running).
+    pub fn problem<E: Diagnostic>(error: &E) -> Self {
+        Self { report: ErrorReport::of(error), exit: EXIT_CHECK_FAILED }
+    }
+
     /// A failure of a system component (Docker, the keychain).
     pub fn system<E: Diagnostic>(error: &E) -> Self {
         Self { report: ErrorReport::of(error), exit: EXIT_SYSTEM }

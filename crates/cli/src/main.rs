@@ -1,7 +1,29 @@
 //! `stackpilot`: validate, start and watch the environments of a Compose stack.
 
+/// Prints a line on stdout; a closed pipe (`stackpilot envs | head`) ends the program quietly.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            $crate::output::closed(e)
+        }
+    }};
+}
+
+/// Prints on stdout without a newline, flushed; a closed pipe ends the program quietly.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        if let Err(e) = write!(stdout, $($arg)*).and_then(|_| stdout.flush()) {
+            $crate::output::closed(e)
+        }
+    }};
+}
+
 mod commands;
 mod failure;
+mod output;
 mod prompt;
 
 use std::{path::PathBuf, process::ExitCode};

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::{
     compose::{self, ComposeCli, ComposeModel, ProjectSpec},
-    schema::Requirements,
+    schema::{Requirements, SchemaIssue},
     ErrorReport, Workspace,
 };
 
@@ -24,8 +24,13 @@ pub struct EnvironmentSummary {
     pub compose_files: Vec<String>,
     /// Active profiles.
     pub profiles: Vec<String>,
-    /// What the workstation needs (sizes in bytes).
+    /// What the workstation needs (sizes in bytes), as the schema says it.
     pub requires: Requirements,
+    /// Whether it needs an NVIDIA GPU: the schema's `requires.gpu` when given, else
+    /// whether any service asks for one in the Compose files.
+    pub needs_gpu: bool,
+    /// Why the environment cannot be used as written (empty when it can).
+    pub problems: Vec<SchemaIssue>,
     /// The services Compose resolves, or why it could not.
     pub services: ServiceList,
 }
@@ -55,7 +60,7 @@ pub struct ServiceSummary {
     pub image: Option<String>,
     /// Host ports it publishes.
     pub ports: Vec<u16>,
-    /// Whether it reserves a GPU.
+    /// Whether it asks for a GPU (any of Compose's ways).
     pub gpu: bool,
     /// Whether it has a healthcheck.
     pub healthcheck: bool,
@@ -69,7 +74,7 @@ fn services_of(model: &ComposeModel) -> Vec<ServiceSummary> {
             name: name.clone(),
             image: service.image.clone(),
             ports: service.ports.iter().flat_map(|p| p.host_ports()).collect(),
-            gpu: service.wants_gpu(),
+            gpu: !compose::GpuNeed::of_service(name, service).is_empty(),
             healthcheck: service.has_healthcheck(),
         })
         .collect()
@@ -82,15 +87,20 @@ pub async fn summarize(workspace: &Workspace) -> Vec<EnvironmentSummary> {
     let jobs = schema.environments.iter().map(|(name, environment)| {
         let cli = &cli;
         async move {
-            let services = match cli {
-                Err(error) => ServiceList::Unavailable { error: ErrorReport::of(error) },
+            let model = match cli {
+                Err(error) => Err(ErrorReport::of(error)),
                 Ok(cli) => {
                     let spec = ProjectSpec::of(workspace, name, environment).with_placeholder_secrets(workspace, environment);
-                    match compose::config(cli, &spec).await {
-                        Ok(model) => ServiceList::Resolved { services: services_of(&model) },
-                        Err(error) => ServiceList::Unavailable { error: ErrorReport::of(&error) },
-                    }
+                    compose::config(cli, &spec).await.map_err(|error| ErrorReport::of(&error))
                 }
+            };
+            let needs_gpu = environment
+                .requires
+                .gpu
+                .unwrap_or_else(|| model.as_ref().is_ok_and(|m| !m.gpu_needs().is_empty()));
+            let services = match model {
+                Ok(model) => ServiceList::Resolved { services: services_of(&model) },
+                Err(error) => ServiceList::Unavailable { error },
             };
             EnvironmentSummary {
                 name: name.to_owned(),
@@ -100,6 +110,8 @@ pub async fn summarize(workspace: &Workspace) -> Vec<EnvironmentSummary> {
                 compose_files: environment.compose.clone(),
                 profiles: environment.profiles.clone(),
                 requires: environment.requires.clone(),
+                needs_gpu,
+                problems: schema.problems_of(name).cloned().collect(),
                 services,
             }
         }

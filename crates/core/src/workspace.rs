@@ -137,6 +137,18 @@ impl Workspace {
         })
     }
 
+    /// `file:line` of a key of the schema (e.g. `environments.dev.services.web`), for
+    /// messages about problems found after loading.
+    pub fn schema_line(&self, key_path: &[&str]) -> String {
+        let segments: Vec<String> = key_path.iter().map(|s| (*s).to_owned()).collect();
+        let line = std::fs::read_to_string(&self.schema_path)
+            .ok()
+            .and_then(|source| schema::locate(&source, &segments))
+            .map(|p| format!(":{}", p.line))
+            .unwrap_or_default();
+        format!("{}{line}", self.schema_path.display())
+    }
+
     /// The environment's compose files as absolute paths, in override order.
     pub fn compose_files(&self, environment: &Environment) -> Vec<PathBuf> {
         environment.compose.iter().map(|file| self.schema_dir().join(file)).collect()

@@ -3,6 +3,7 @@
 use stackpilot_core::{
     checks::{self, CheckContext, CheckReport, CheckResult, Fix, FixOutcome},
     engine::disk::ReclaimItem,
+    envfiles::EnvFileUpdate,
     ErrorReport,
 };
 use tauri::{ipc::Channel, State};
@@ -30,6 +31,16 @@ pub async fn preview_reclaim(session: State<'_, Session>, env: String) -> Result
     let environment = workspace.environment(&env).map_err(|e| ErrorReport::of(&e))?;
     let ctx = CheckContext::new(&workspace, &env, environment, &session.cache);
     checks::reclaim_preview(&ctx).await.map_err(|e| ErrorReport::of(&e))
+}
+
+/// The exact change an env-file fix would make (`null` for other fixes), shown before it is written.
+#[tauri::command]
+#[tracing::instrument(skip(session))]
+pub async fn preview_env_file_change(session: State<'_, Session>, env: String, fix: Fix) -> Result<Option<EnvFileUpdate>, ErrorReport> {
+    let workspace = session.environment(&env)?;
+    let environment = workspace.environment(&env).map_err(|e| ErrorReport::of(&e))?;
+    let ctx = CheckContext::new(&workspace, &env, environment, &session.cache);
+    checks::env_file_change(&ctx, &fix).map_err(|e| ErrorReport::of(&e))
 }
 
 /// Applies a fix; destructive ones take the confirmed preview.

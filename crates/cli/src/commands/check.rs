@@ -55,14 +55,14 @@ impl Style {
     }
 
     fn line(&self, result: &CheckResult) {
-        println!("{}  {:<14} {}  {}", self.mark(result.status), result.id, result.message, self.paint("2", &format!("{} ms", result.elapsed_ms)));
+        outln!("{}  {:<14} {}  {}", self.mark(result.status), result.id, result.message, self.paint("2", &format!("{} ms", result.elapsed_ms)));
         if result.status != CheckStatus::Pass {
             for detail in &result.details {
-                println!("         {}", self.paint("2", detail));
+                outln!("         {}", self.paint("2", detail));
             }
         }
         for fix in &result.fixes {
-            println!("         fix {}: {}", self.paint("36", fix.id()), fix.label());
+            outln!("         fix {}: {}", self.paint("36", fix.id()), fix.label());
         }
     }
 }
@@ -77,7 +77,7 @@ pub async fn cmd_check(workspace: Option<&Path>, args: CheckArgs) -> Result<Exit
         let fixes: Vec<Fix> = report.results.iter().flat_map(|r| r.fixes.iter().cloned()).collect();
         if fixes.is_empty() {
             if !args.json {
-                println!("\nNothing to fix.");
+                outln!("\nNothing to fix.");
             }
         } else {
             let ctx = CheckContext::new(&workspace, &args.environment, environment, &cache);
@@ -85,7 +85,7 @@ pub async fn cmd_check(workspace: Option<&Path>, args: CheckArgs) -> Result<Exit
                 apply(&ctx, fix, &args, &style).await;
             }
             if !args.json {
-                println!("\nChecking again…");
+                outln!("\nChecking again…");
             }
             report = run(&workspace, &args, environment, &cache, &style).await;
         }
@@ -105,7 +105,7 @@ async fn run(
 ) -> CheckReport {
     let ctx = CheckContext::new(workspace, &args.environment, environment, cache);
     if !args.json {
-        println!("Checking {} ({}) of {}\n", args.environment, environment.title, workspace.schema_path.display());
+        outln!("Checking {} ({}) of {}\n", args.environment, environment.title, workspace.schema_path.display());
     }
     let report = checks::run_checks(&ctx, |result| {
         if !args.json {
@@ -115,7 +115,7 @@ async fn run(
     .await;
     if !args.json {
         let s = report.summary;
-        println!(
+        outln!(
             "\n{} checks: {} passed, {} warning(s), {} failed, {} skipped in {} ms",
             report.results.len(),
             s.pass,
@@ -125,7 +125,7 @@ async fn run(
             report.elapsed_ms
         );
         if s.fail > 0 && !args.fix && report.results.iter().any(|r| !r.fixes.is_empty()) {
-            println!("Run `stackpilot check {} --fix` to apply the fixes listed above.", args.environment);
+            outln!("Run `stackpilot check {} --fix` to apply the fixes listed above.", args.environment);
         }
     }
     report
@@ -134,7 +134,7 @@ async fn run(
 async fn apply(ctx: &CheckContext<'_>, fix: &Fix, args: &CheckArgs, style: &Style) {
     let say = |text: String| {
         if !args.json {
-            println!("{text}");
+            outln!("{text}");
         }
     };
     say(format!("\n{} {}", style.paint("36", "fix"), fix.label()));
@@ -151,6 +151,18 @@ async fn apply(ctx: &CheckContext<'_>, fix: &Fix, args: &CheckArgs, style: &Styl
         confirmed = Some(items);
     } else if let Fix::StopContainer { container, project } = fix {
         say(format!("  This stops container {container} of {project}; its data stays and it can be started again."));
+    } else {
+        match checks::env_file_change(ctx, fix) {
+            Ok(Some(change)) => {
+                let verb = if change.creates { "creates" } else { "changes" };
+                say(format!("  This {verb} {}:", change.path.display()));
+                for line in &change.diff {
+                    say(format!("    {line}"));
+                }
+            }
+            Ok(None) => {}
+            Err(e) => return say(format!("  cannot apply: {e}")),
+        }
     }
     if fix.is_destructive() && !confirm(&format!("  Apply `{}`?", fix.id()), args.yes) {
         return say("  not applied".into());

@@ -33,7 +33,7 @@ pub async fn cmd_envs(workspace: Option<&Path>, args: EnvsArgs) -> Result<ExitCo
     if args.json {
         print_json(&Listing { workspace: &workspace.root, schema: &workspace.schema_path, environments: &summaries })?;
     } else {
-        println!("{} environments in {}\n", summaries.len(), workspace.schema_path.display());
+        outln!("{} environments in {}\n", summaries.len(), workspace.schema_path.display());
         for summary in &summaries {
             print_summary(summary);
         }
@@ -42,30 +42,33 @@ pub async fn cmd_envs(workspace: Option<&Path>, args: EnvsArgs) -> Result<ExitCo
 }
 
 fn print_summary(env: &EnvironmentSummary) {
-    println!("{} — {}", env.name, env.title);
+    outln!("{} — {}", env.name, env.title);
     if let Some(description) = &env.description {
-        println!("  {description}");
+        outln!("  {description}");
+    }
+    for problem in &env.problems {
+        outln!("  UNUSABLE: {}", problem.to_string().replace('\n', "\n  "));
     }
     match &env.services {
         ServiceList::Resolved { services } => {
             let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
-            println!("  services ({}): {}", names.len(), names.join(", "));
+            outln!("  services ({}): {}", names.len(), names.join(", "));
         }
         ServiceList::Unavailable { error } => {
-            println!("  services: unknown ({})", error.message);
+            outln!("  services: unknown ({})", error.message);
         }
     }
-    let mut needs = vec![if env.requires.gpu { "NVIDIA GPU".to_owned() } else { "no GPU".to_owned() }];
+    let mut needs = vec![if env.needs_gpu { "NVIDIA GPU".to_owned() } else { "no GPU".to_owned() }];
     if let Some(memory) = env.requires.memory {
         needs.push(format!("{memory} memory"));
     }
     if let Some(disk) = env.requires.disk {
         needs.push(format!("{disk} disk"));
     }
-    println!("  requires: {}", needs.join(", "));
-    println!("  compose:  {}", env.compose_files.join(" + "));
+    outln!("  requires: {}", needs.join(", "));
+    outln!("  compose:  {}", env.compose_files.join(" + "));
     if !env.profiles.is_empty() {
-        println!("  profiles: {}", env.profiles.join(", "));
+        outln!("  profiles: {}", env.profiles.join(", "));
     }
-    println!();
+    outln!();
 }

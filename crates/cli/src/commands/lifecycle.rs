@@ -52,20 +52,23 @@ pub async fn cmd_down(workspace: Option<&Path>, args: DownArgs) -> Result<ExitCo
     stack::down(&workspace, &args.environment, DownOptions { volumes: args.volumes })
         .await
         .map_err(|e| Failure::input(&e))?;
-    println!("{} is down{}.", args.environment, if args.volumes { ", volumes deleted" } else { " (volumes kept)" });
+    outln!("{} is down{}.", args.environment, if args.volumes { ", volumes deleted" } else { " (volumes kept)" });
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn cmd_stop(workspace: Option<&Path>, args: StopArgs) -> Result<ExitCode, Failure> {
     let workspace = open(workspace, &args.environment)?;
     stack::stop(&workspace, &args.environment).await.map_err(|e| Failure::input(&e))?;
-    println!("{} is stopped; `stackpilot up {}` starts it again.", args.environment, args.environment);
+    outln!("{} is stopped; `stackpilot up {}` starts it again.", args.environment, args.environment);
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn cmd_restart(workspace: Option<&Path>, args: RestartArgs) -> Result<ExitCode, Failure> {
     let workspace = open(workspace, &args.environment)?;
-    stack::restart(&workspace, &args.environment, &args.service).await.map_err(|e| Failure::input(&e))?;
-    println!("Restarted {} of {}.", args.service, args.environment);
+    stack::restart(&workspace, &args.environment, &args.service).await.map_err(|e| match e {
+        stack::StackError::NotRunning { .. } => Failure::problem(&e),
+        e => Failure::input(&e),
+    })?;
+    outln!("Restarted {} of {}.", args.service, args.environment);
     Ok(ExitCode::SUCCESS)
 }

@@ -4,7 +4,11 @@ use std::{path::Path, process::ExitCode};
 
 use clap::Args;
 use futures_util::StreamExt;
-use stackpilot_core::{engine::Engine, stack::logs, Workspace};
+use stackpilot_core::{
+    engine::Engine,
+    stack::{self, logs},
+    Workspace,
+};
 
 use crate::Failure;
 
@@ -26,17 +30,23 @@ pub struct LogsArgs {
 pub async fn cmd_logs(workspace: Option<&Path>, args: LogsArgs) -> Result<ExitCode, Failure> {
     let workspace = Workspace::resolve(workspace).map_err(|e| Failure::input(&e))?;
     workspace.environment(&args.environment).map_err(|e| Failure::input(&e))?;
+    if let Some(service) = &args.service {
+        stack::known_service(&workspace, &args.environment, service).await.map_err(|e| match e {
+            stack::StackError::NoSuchService { .. } => Failure::input(&e),
+            e => Failure::system(&e),
+        })?;
+    }
     let project = workspace.schema.compose_project(&args.environment);
     let engine = Engine::connect().await.map_err(|e| Failure::system(&e))?;
     if args.follow {
         let mut lines = logs::follow(&engine, &project, args.service.as_deref(), args.tail).await.map_err(|e| Failure::system(&e))?;
         while let Some(line) = lines.next().await {
             let line = line.map_err(|e| Failure::system(&e))?;
-            println!("{:<16} | {}", line.service, line.text);
+            outln!("{:<16} | {}", line.service, line.text);
         }
     } else {
         for line in logs::tail(&engine, &project, args.service.as_deref(), args.tail).await.map_err(|e| Failure::system(&e))? {
-            println!("{:<16} | {}", line.service, line.text);
+            outln!("{:<16} | {}", line.service, line.text);
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -13,6 +13,6 @@ pub mod up;
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), crate::Failure> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| crate::Failure::internal(format!("cannot write JSON: {e}")))?;
-    println!("{text}");
+    outln!("{text}");
     Ok(())
 }

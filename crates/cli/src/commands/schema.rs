@@ -77,7 +77,7 @@ fn check(workspace: Option<&Path>, args: CheckArgs) -> Result<ExitCode, Failure>
     if args.json {
         print_json(&CheckReport { file: &file, valid: issues.is_empty(), issues: &issues })?;
     } else if issues.is_empty() {
-        println!("{summary}");
+        outln!("{summary}");
     } else {
         for issue in &issues {
             eprintln!("{issue}");

@@ -116,7 +116,7 @@ pub fn cmd_secrets(workspace: Option<&Path>, command: SecretsCommand) -> Result<
             if args.json {
                 print_json(&status)?;
             } else {
-                println!("Secrets of {} in the {}:", args.environment, Keychain::display_name());
+                outln!("Secrets of {} in the {}:", args.environment, Keychain::display_name());
                 for s in &status {
                     let state = match (s.present, s.rotated, s.created) {
                         (false, _, _) => "missing".to_owned(),
@@ -124,10 +124,10 @@ pub fn cmd_secrets(workspace: Option<&Path>, command: SecretsCommand) -> Result<
                         (true, None, Some(c)) => format!("present, created {}", format_time(c)),
                         (true, None, None) => "present".to_owned(),
                     };
-                    println!("  {:<24} {:<40} {}", s.name, state, s.service);
+                    outln!("  {:<24} {:<40} {}", s.name, state, s.service);
                 }
                 if status.iter().any(|s| !s.present) {
-                    println!("Run `stackpilot secrets generate {}` to create the missing ones.", args.environment);
+                    outln!("Run `stackpilot secrets generate {}` to create the missing ones.", args.environment);
                 }
             }
         }
@@ -138,15 +138,15 @@ pub fn cmd_secrets(workspace: Option<&Path>, command: SecretsCommand) -> Result<
             } else if generated.is_empty() {
                 let uses = store.status(&args.environment).map_err(fail)?.len();
                 if uses == 0 {
-                    println!("{} uses no secrets.", args.environment);
+                    outln!("{} uses no secrets.", args.environment);
                 } else {
-                    println!("All {uses} secret(s) of {} are already in the keychain.", args.environment);
+                    outln!("All {uses} secret(s) of {} are already in the keychain.", args.environment);
                 }
             } else {
                 for g in &generated {
-                    println!("  {} {}", if g.adopted { "kept existing" } else { "generated" }, g.name);
+                    outln!("  {} {}", if g.adopted { "kept existing" } else { "generated" }, g.name);
                 }
-                println!("Stored in the {}.", Keychain::display_name());
+                outln!("Stored in the {}.", Keychain::display_name());
             }
         }
         SecretsCommand::Rotate(args) => {
@@ -159,11 +159,11 @@ pub fn cmd_secrets(workspace: Option<&Path>, command: SecretsCommand) -> Result<
                 return Ok(ExitCode::from(crate::failure::EXIT_CHECK_FAILED));
             }
             let rotated = store.rotate(&args.environment, &args.names).map_err(fail)?;
-            println!("Rotated: {}", rotated.join(", "));
+            outln!("Rotated: {}", rotated.join(", "));
         }
         SecretsCommand::Reveal(args) => {
             let value = store.reveal(&args.environment, &args.name).map_err(fail)?;
-            println!("{}", value.expose());
+            outln!("{}", value.expose());
         }
         SecretsCommand::Delete(args) => {
             let names: Vec<String> = store.status(&args.environment).map_err(fail)?.into_iter().map(|s| s.name).collect();
@@ -172,21 +172,21 @@ pub fn cmd_secrets(workspace: Option<&Path>, command: SecretsCommand) -> Result<
                 return Ok(ExitCode::from(crate::failure::EXIT_CHECK_FAILED));
             }
             let deleted = store.delete(&args.environment).map_err(fail)?;
-            println!("Deleted: {}", if deleted.is_empty() { "nothing was stored".into() } else { deleted.join(", ") });
+            outln!("Deleted: {}", if deleted.is_empty() { "nothing was stored".into() } else { deleted.join(", ") });
         }
         SecretsCommand::Import(args) => {
             let file = args
                 .file
                 .unwrap_or_else(|| workspace.schema_dir().join("secrets").join(format!(".env.{}.json", args.environment)));
             let report = store.import(&args.environment, &file).map_err(fail)?;
-            println!("Stored and verified {} secret(s): {}", report.stored.len(), report.stored.join(", "));
+            outln!("Stored and verified {} secret(s): {}", report.stored.len(), report.stored.join(", "));
             if !report.ignored.is_empty() {
-                println!("Ignored (not secrets of {}): {}", args.environment, report.ignored.join(", "));
+                outln!("Ignored (not secrets of {}): {}", args.environment, report.ignored.join(", "));
             }
             eprintln!("{} still holds these values in plaintext.", file.display());
             if args.delete_plaintext && confirm(&format!("Delete {}?", file.display()), args.yes) {
                 std::fs::remove_file(&file).map_err(|e| Failure::internal(format!("cannot delete {}: {e}", file.display())))?;
-                println!("Deleted {}.", file.display());
+                outln!("Deleted {}.", file.display());
             } else {
                 eprintln!("Delete it once you no longer need it (or rerun with --delete-plaintext).");
             }
@@ -202,7 +202,7 @@ pub fn cmd_secrets(workspace: Option<&Path>, command: SecretsCommand) -> Result<
             let values = store.load(&args.environment).map_err(fail)?;
             let manifest = k8s::secret_manifest(&name, &args.namespace, &values);
             match args.output {
-                None => print!("{}", manifest.expose()),
+                None => out!("{}", manifest.expose()),
                 Some(path) => {
                     write_private(&path, manifest.expose())
                         .map_err(|e| Failure::internal(format!("cannot write {}: {e}", path.display())))?;

@@ -28,13 +28,13 @@ pub struct StatusArgs {
 
 fn print_table(env: &str, services: &[ServiceStatus]) {
     if services.is_empty() {
-        println!("{env} is not running (no containers).");
+        outln!("{env} is not running (no containers).");
         return;
     }
-    println!("{:<20} {:<14} {:<16} {}", "SERVICE", "STATE", "PORTS", "CONTAINER");
+    outln!("{:<20} {:<14} {:<16} {}", "SERVICE", "STATE", "PORTS", "CONTAINER");
     for s in services {
         let ports: Vec<String> = s.ports.iter().map(u16::to_string).collect();
-        println!("{:<20} {:<14} {:<16} {}", s.service, s.state.label(), ports.join(","), s.container);
+        outln!("{:<20} {:<14} {:<16} {}", s.service, s.state.label(), ports.join(","), s.container);
     }
 }
 
@@ -53,7 +53,7 @@ pub async fn cmd_status(workspace: Option<&Path>, args: StatusArgs) -> Result<Ex
         let mut events = Box::pin(project_events(&engine, &project, None));
         while let Some(event) = events.next().await {
             let event = event.map_err(|e| Failure::system(&e))?;
-            println!("{:<20} {:?}{}", event.service, event.action, event.exit_code.map(|c| format!(" (exit {c})")).unwrap_or_default());
+            outln!("{:<20} {:?}{}", event.service, event.action, event.exit_code.map(|c| format!(" (exit {c})")).unwrap_or_default());
         }
         eprintln!("The Docker daemon closed the event stream.");
     }

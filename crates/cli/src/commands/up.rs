@@ -74,7 +74,7 @@ pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, 
     let live = !args.json;
     let tty = std::io::stdout().is_terminal();
     if live {
-        println!("Starting {} ({}) as project {}…", args.environment, environment.title, workspace.schema.compose_project(&args.environment));
+        outln!("Starting {} ({}) as project {}…", args.environment, environment.title, workspace.schema.compose_project(&args.environment));
     }
     let options = UpOptions { timeout: args.timeout };
     let report = stack::up(&workspace, &args.environment, &options, cancel, |event| {
@@ -92,12 +92,12 @@ pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, 
                     ComposeStep::Waiting => return,
                     ComposeStep::Error(message) => format!("error: {message}"),
                 };
-                println!("  {service:<20} {what}");
+                outln!("  {service:<20} {what}");
             }
             UpEvent::State { service, state, ready, elapsed_ms, ready_count, total } => {
                 let mark = if *ready { "✓" } else { " " };
                 let progress = if tty { bar(*ready_count, *total) } else { format!("{ready_count}/{total} ready") };
-                println!("{mark} {service:<20} {:<14} {:>6.1}s  {progress}", state.label(), *elapsed_ms as f64 / 1000.0);
+                outln!("{mark} {service:<20} {:<14} {:>6.1}s  {progress}", state.label(), *elapsed_ms as f64 / 1000.0);
             }
         }
     })
@@ -106,40 +106,40 @@ pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, 
     if args.json {
         print_json(&report)?;
     } else {
-        println!();
+        outln!();
         match &report.outcome {
             UpOutcome::Ready => {
-                println!("{} is ready in {:.1}s.", args.environment, report.elapsed_ms as f64 / 1000.0);
+                outln!("{} is ready in {:.1}s.", args.environment, report.elapsed_ms as f64 / 1000.0);
                 for url in &report.urls {
-                    println!("  {:<16} {}", url.label, url.url);
+                    outln!("  {:<16} {}", url.label, url.url);
                 }
             }
-            UpOutcome::Failed { reason, .. } => println!("{} did not start: {reason}", args.environment),
+            UpOutcome::Failed { reason, .. } => outln!("{} did not start: {reason}", args.environment),
             UpOutcome::TimedOut { after_s, not_ready } => {
-                println!("{} was not ready after {after_s}s; still waiting for: {}", args.environment, not_ready.join(", "))
+                outln!("{} was not ready after {after_s}s; still waiting for: {}", args.environment, not_ready.join(", "))
             }
-            UpOutcome::Cancelled => println!("Cancelled."),
-            UpOutcome::DaemonStopped { detail } => println!("The Docker daemon stopped answering: {detail}"),
+            UpOutcome::Cancelled => outln!("Cancelled."),
+            UpOutcome::DaemonStopped { detail } => outln!("The Docker daemon stopped answering: {detail}"),
         }
         for service in &report.services {
             if !service.last_logs.is_empty() {
-                println!("\nLast {} log lines of {}:", service.last_logs.len(), service.service);
+                outln!("\nLast {} log lines of {}:", service.last_logs.len(), service.service);
                 for line in &service.last_logs {
-                    println!("  | {line}");
+                    outln!("  | {line}");
                 }
             }
             if !service.health_log.is_empty() && service.waited_for {
-                println!("\nLast healthcheck results of {} ({}):", service.service, service.state.label());
+                outln!("\nLast healthcheck results of {} ({}):", service.service, service.state.label());
                 for line in &service.health_log {
-                    println!("  | {line}");
+                    outln!("  | {line}");
                 }
             }
         }
         if !matches!(report.outcome, UpOutcome::Ready) {
             if report.running.is_empty() {
-                println!("\nNothing of {} is running.", args.environment);
+                outln!("\nNothing of {} is running.", args.environment);
             } else {
-                println!("\nStill running: {}. Stop them with `stackpilot down {}`.", report.running.join(", "), args.environment);
+                outln!("\nStill running: {}. Stop them with `stackpilot down {}`.", report.running.join(", "), args.environment);
             }
         }
     }

@@ -64,3 +64,59 @@ fn a_missing_workspace_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no environment schema in"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_closed_pipe_ends_the_listing_quietly() {
+    let configs = configs_dir();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_stackpilot"))
+        .args(["envs", "--workspace", configs.to_str().expect("utf-8")])
+        .env_remove("STACKPILOT_WORKSPACE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("stackpilot runs");
+    // Read one line, then close the pipe, as `stackpilot envs | head -1` does.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(&mut stdout, &mut first).expect("the listing starts");
+    drop(stdout);
+    let out = child.wait_with_output().expect("exits");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
+}
+
+#[test]
+fn an_environment_with_a_missing_compose_file_is_marked_and_the_others_still_work() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("docker-compose.yml"), "services:\n  web:\n    image: busybox\n").expect("compose");
+    std::fs::write(
+        dir.path().join("stackpilot.yaml"),
+        "version: 1\nproject: half\nenvironments:\n  good:\n    title: Good\n    compose: [docker-compose.yml]\n  broken:\n    title: Broken\n    compose: [docker-compose.yml, gone.yml]\n",
+    )
+    .expect("schema");
+    let ws = dir.path().to_str().expect("utf-8");
+    let out = stackpilot(dir.path(), &["envs", "--workspace", ws, "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let listing: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let envs = listing["environments"].as_array().expect("environments");
+    assert_eq!(envs.len(), 2);
+    assert_eq!(envs[0]["problems"], serde_json::json!([]));
+    assert_eq!(envs[0]["services"]["status"], "resolved");
+    assert_eq!(envs[1]["problems"][0]["key_path"], "environments.broken.compose[1]");
+    assert_eq!(envs[1]["problems"][0]["position"]["line"], 9);
+
+    let text = stdout(&stackpilot(dir.path(), &["envs", "--workspace", ws]));
+    assert!(text.contains("UNUSABLE") && text.contains("`gone.yml` does not exist"), "{text}");
+
+    let check = stackpilot(dir.path(), &["check", "good", "--workspace", ws, "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).expect("JSON");
+    let files = report["results"].as_array().expect("results").iter().find(|r| r["id"] == "compose.files").expect("compose.files");
+    assert_eq!(files["status"], "pass", "{files}");
+    let broken = stackpilot(dir.path(), &["check", "broken", "--workspace", ws, "--json"]);
+    assert_eq!(broken.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&broken.stdout).expect("JSON");
+    let files = report["results"].as_array().expect("results").iter().find(|r| r["id"] == "compose.files").expect("compose.files");
+    assert_eq!(files["status"], "fail");
+    assert!(files["details"][0].as_str().expect("detail").contains(":9:"), "{files}");
+}

@@ -19,14 +19,37 @@ pub async fn files(ctx: &CheckContext<'_>) -> CheckResult {
     let title = "Compose files";
     let files = ctx.workspace.compose_files(ctx.environment);
     let names: Vec<String> = ctx.environment.compose.clone();
+    let problems: Vec<String> = ctx.workspace.schema.problems_of(ctx.env_name).map(ToString::to_string).collect();
+    if !problems.is_empty() {
+        return CheckResult::new(id, title, Fail, format!("{} cannot be used as the schema writes it", ctx.environment.title))
+            .with_details(problems);
+    }
     let model = match ctx.model().await {
         Ok(model) => model,
         Err(e) => {
             if matches!(**e, crate::compose::ComposeError::Missing | crate::compose::ComposeError::Version1 { .. }) {
                 return CheckResult::new(id, title, Skipped, super::context::Missing::Compose.reason());
             }
-            let mut result = CheckResult::new(id, title, Fail, e.to_string())
-                .with_details(names.iter().map(|n| format!("file: {n}")));
+            // Name the files Compose names; only when it names none, list them all.
+            let message = e.to_string();
+            let named: Vec<String> = ctx
+                .spec()
+                .inputs()
+                .filter(|path| message.contains(&*path.to_string_lossy()) || path.file_name().is_some_and(|n| message.contains(&*n.to_string_lossy())))
+                .map(|path| format!("file at fault: {}", path.display()))
+                .collect();
+            let listed: Vec<String> =
+                if named.is_empty() { names.iter().map(|n| format!("files of this environment: {n}")).collect() } else { named };
+            let mut result = CheckResult::new(id, title, Fail, message.clone()).with_details(listed);
+            // A refusal about a service the schema's `services:` sets comes from the
+            // generated override: point at the schema line that wrote it.
+            for (service, _) in ctx.environment.services.iter() {
+                let named = [format!("services.{service}"), format!("service \"{service}\""), format!("service {service} ")];
+                if named.iter().any(|n| message.contains(n.as_str())) {
+                    let at = ctx.workspace.schema_line(&["environments", ctx.env_name, "services", service]);
+                    result.details.push(format!("caused by the schema's environments.{}.services.{service} at {at}", ctx.env_name));
+                }
+            }
             if let Some(variable) = missing_required(&e.to_string()) {
                 result.details.push(format!("{variable} is required (used in {})", used_in(&files, &names, variable)));
             }

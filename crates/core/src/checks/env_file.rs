@@ -13,8 +13,12 @@ pub async fn env_file(ctx: &CheckContext<'_>) -> CheckResult {
         return CheckResult::new(id, title, Pass, format!("the schema gives {} no variables to write", ctx.environment.title));
     }
     if !path.exists() {
-        return CheckResult::new(id, title, Fail, format!("{shown} does not exist"))
-            .with_details([format!("{} holds the environment's {} non-secret variable(s)", path.display(), expected.len())])
+        // Compose gets the schema's values anyway: the file would only repeat them.
+        return CheckResult::new(id, title, Warn, format!("{shown} does not exist"))
+            .with_details([
+                format!("{} would hold the environment's {} non-secret variable(s), for you to edit", path.display(), expected.len()),
+                "until then Compose gets the schema's values directly; the project's own .env is read either way".to_owned(),
+            ])
             .with_fix(Fix::GenerateEnvFile);
     }
     let pairs = match envfiles::read(&path) {

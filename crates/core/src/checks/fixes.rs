@@ -84,13 +84,23 @@ pub async fn reclaim_preview(ctx: &CheckContext<'_>) -> Result<Vec<ReclaimItem>,
     Ok(disk::usage(engine).await?.plan)
 }
 
+/// The exact change a fix that edits the environment's env file would make, for
+/// showing before it is written (`None` for fixes that edit no file).
+pub fn env_file_change(ctx: &CheckContext<'_>, fix: &Fix) -> Result<Option<EnvFileUpdate>, FixError> {
+    let path = ctx.workspace.env_file(ctx.env_name);
+    Ok(match fix {
+        Fix::GenerateEnvFile => Some(envfiles::plan(&path, &ctx.workspace.schema.variables_for(ctx.environment), &[])?),
+        Fix::RemapPort { variable, to, .. } => Some(envfiles::plan(&path, &[], &[(variable.clone(), to.to_string())])?),
+        _ => None,
+    })
+}
+
 /// Carries out `fix`. `confirmed` is the preview the person accepted, for `ReclaimDiskSpace`.
 pub async fn apply(ctx: &CheckContext<'_>, fix: &Fix, confirmed: Option<&[ReclaimItem]>) -> Result<FixOutcome, FixError> {
     match fix {
-        Fix::GenerateEnvFile => {
-            let expected = ctx.workspace.schema.variables_for(ctx.environment);
-            let update = envfiles::update(&ctx.workspace.env_file(ctx.env_name), &expected, &[])?;
-            Ok(FixOutcome::EnvFileWritten(update))
+        Fix::GenerateEnvFile | Fix::RemapPort { .. } => {
+            let planned = env_file_change(ctx, fix)?.ok_or(FixError::NeedsPreview("env file"))?;
+            Ok(FixOutcome::EnvFileWritten(envfiles::write(planned)?))
         }
         Fix::GenerateSecrets => {
             let workspace = ctx.workspace.clone();
@@ -99,10 +109,6 @@ pub async fn apply(ctx: &CheckContext<'_>, fix: &Fix, confirmed: Option<&[Reclai
                 .await
                 .map_err(|e| SecretsError::Manifest { path: "keychain task".into(), detail: e.to_string() })??;
             Ok(FixOutcome::SecretsGenerated { names: generated.into_iter().map(|g| g.name).collect() })
-        }
-        Fix::RemapPort { variable, to, .. } => {
-            let update = envfiles::update(&ctx.workspace.env_file(ctx.env_name), &[], &[(variable.clone(), to.to_string())])?;
-            Ok(FixOutcome::EnvFileWritten(update))
         }
         Fix::StopContainer { container, .. } => {
             let engine = engine(ctx).await?;

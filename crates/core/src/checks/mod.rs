@@ -16,7 +16,7 @@ mod secrets;
 pub use context::CheckContext;
 pub use docker::RECLAIM_WARN_RATIO;
 pub use fix::Fix;
-pub use fixes::{apply, reclaim_preview, FixError, FixOutcome};
+pub use fixes::{apply, env_file_change, reclaim_preview, FixError, FixOutcome};
 pub use ports::PROJECT_LABEL;
 pub use report::{CheckReport, CheckResult, CheckStatus, Summary};
 pub use resources::MIN_DISK;

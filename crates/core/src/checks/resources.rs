@@ -8,6 +8,33 @@ use crate::{host, schema::ByteSize};
 /// The seed's minimum free disk for every environment.
 pub const MIN_DISK: ByteSize = ByteSize(20_000_000_000);
 
+/// The stack's memory as its services declare it: limits and reservations, times replicas.
+struct StackMemory {
+    limits: u64,
+    reservations: u64,
+    /// Services with neither, which may use any amount.
+    unbounded: Vec<String>,
+    /// Each service's largest figure, largest first.
+    by_service: Vec<(String, u64)>,
+}
+
+fn stack_memory(model: &crate::compose::ComposeModel) -> StackMemory {
+    let mut stack = StackMemory { limits: 0, reservations: 0, unbounded: Vec::new(), by_service: Vec::new() };
+    for (name, service) in &model.services {
+        let replicas = u64::from(service.deploy.as_ref().and_then(|d| d.replicas).unwrap_or(1));
+        let limit = service.memory_limit().map(|m| m.saturating_mul(replicas));
+        let reservation = service.memory_reservation().map(|m| m.saturating_mul(replicas));
+        stack.limits = stack.limits.saturating_add(limit.unwrap_or(0));
+        stack.reservations = stack.reservations.saturating_add(reservation.unwrap_or(0));
+        match limit.max(reservation) {
+            Some(most) => stack.by_service.push((name.clone(), most)),
+            None => stack.unbounded.push(name.clone()),
+        }
+    }
+    stack.by_service.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    stack
+}
+
 pub async fn memory(ctx: &CheckContext<'_>) -> CheckResult {
     let id = "memory";
     let title = "Memory";
@@ -16,18 +43,52 @@ pub async fn memory(ctx: &CheckContext<'_>) -> CheckResult {
         Ok(Err(e)) => return CheckResult::new(id, title, Fail, format!("could not read memory: {e}")),
         Err(e) => return CheckResult::new(id, title, Fail, format!("could not read memory: {e}")),
     };
-    let have = format!("{} installed, {} available", human_bytes(facts.total), human_bytes(facts.available));
-    let Some(need) = ctx.environment.requires.memory else {
-        return CheckResult::new(id, title, Pass, format!("no requirement; {have}"));
-    };
-    if facts.total < need.0 {
-        CheckResult::new(id, title, Fail, format!("{} needs {need} of memory; this machine has {}", ctx.environment.title, human_bytes(facts.total)))
-            .with_details([have, "pick a smaller environment (first-run needs 4GB) or a larger machine".into()])
-    } else if facts.available < need.0 {
-        CheckResult::new(id, title, Warn, format!("{need} needed but only {} is free now", human_bytes(facts.available)))
-            .with_details([have, "close other programs or stop other stacks before starting".into()])
+    // What the engine can give containers: its own figure (a VM's size under Docker
+    // Desktop), else this machine's.
+    let engine_total = ctx.info().await.ok().and_then(|i| i.mem_total).and_then(|m| u64::try_from(m).ok()).filter(|m| *m > 0);
+    let capacity = engine_total.unwrap_or(facts.total);
+    let mut have = vec![format!("{} installed, {} available", human_bytes(facts.total), human_bytes(facts.available))];
+    if let Some(engine) = engine_total.filter(|e| *e != facts.total) {
+        have.push(format!("the Docker engine can give containers {}", human_bytes(engine)));
+    }
+    let stack = ctx.model_or_skip().await.ok().map(stack_memory);
+    let mut details = have.clone();
+    if let Some(stack) = &stack {
+        if stack.limits > 0 || stack.reservations > 0 {
+            details.push(format!(
+                "the services reserve {} and are limited to {} in all",
+                human_bytes(stack.reservations),
+                human_bytes(stack.limits)
+            ));
+            let top: Vec<String> = stack.by_service.iter().take(3).map(|(s, m)| format!("{s} {}", human_bytes(*m))).collect();
+            details.push(format!("largest: {}", top.join(", ")));
+        }
+        if !stack.unbounded.is_empty() {
+            details.push(format!("no limit or reservation: {}", stack.unbounded.join(", ")));
+        }
+    }
+    let declared = ctx.environment.requires.memory.map(|m| m.0);
+    let reserved = stack.as_ref().map_or(0, |s| s.reservations);
+    let need = declared.unwrap_or(0).max(reserved);
+    if need == 0 {
+        let limits = stack.as_ref().map_or(0, |s| s.limits);
+        if limits > capacity {
+            return CheckResult::new(id, title, Warn, format!("the services' limits add up to {}, more than the {} the engine has", human_bytes(limits), human_bytes(capacity)))
+                .with_details(details);
+        }
+        return CheckResult::new(id, title, Pass, format!("no requirement; {}", have[0])).with_details(details.into_iter().skip(1));
+    }
+    let source = if declared.is_some_and(|d| d >= reserved) { "requires.memory" } else { "the services' reservations" };
+    if capacity < need {
+        CheckResult::new(id, title, Fail, format!("{} needs {} of memory ({source}); the engine has {}", ctx.environment.title, human_bytes(need), human_bytes(capacity)))
+            .with_details(details)
+            .with_details(["pick a smaller environment (first-run needs 4GB) or a larger machine".to_owned()])
+    } else if facts.available < need && engine_total.is_none_or(|e| e == facts.total) {
+        CheckResult::new(id, title, Warn, format!("{} needed ({source}) but only {} is free now", human_bytes(need), human_bytes(facts.available)))
+            .with_details(details)
+            .with_details(["close other programs or stop other stacks before starting".to_owned()])
     } else {
-        CheckResult::new(id, title, Pass, format!("{need} needed; {have}"))
+        CheckResult::new(id, title, Pass, format!("{} needed ({source}); {}", human_bytes(need), have[0])).with_details(details.into_iter().skip(1))
     }
 }
 

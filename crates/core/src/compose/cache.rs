@@ -29,9 +29,12 @@ fn key(spec: &ProjectSpec) -> Key {
         hash.update(part);
     };
     feed(spec.name.as_bytes());
-    for file in spec.files.iter().chain(spec.env_file.iter()) {
+    for file in spec.files.iter().chain(spec.env_files.iter()) {
         feed(file.to_string_lossy().as_bytes());
-        feed(&std::fs::read(file).unwrap_or_default());
+        match spec.generated.as_ref().filter(|g| &g.path == file) {
+            Some(generated) => feed(generated.text.as_bytes()),
+            None => feed(&std::fs::read(file).unwrap_or_default()),
+        }
     }
     for profile in &spec.profiles {
         feed(profile.as_bytes());

@@ -30,20 +30,36 @@ fn unset_variables(stderr: &str) -> Vec<String> {
 /// returns its standard output and error; a failure becomes `Rejected` with Compose's
 /// message, warnings dropped and known secrets redacted.
 pub async fn run(cli: &ComposeCli, spec: &ProjectSpec, args: &[&str]) -> Result<(Vec<u8>, Vec<u8>), ComposeError> {
-    let mut command = cli.command();
-    spec.apply(&mut command);
+    let mut command = spec.command(cli)?;
     command.args(args);
     let output = command
         .output()
         .await
         .map_err(|source| ComposeError::Spawn { program: cli.program().clone(), source })?;
     if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
         return Err(ComposeError::Rejected {
             project: spec.name.clone(),
-            message: crate::secrets::redact::redact(&first_error(&String::from_utf8_lossy(&output.stderr))),
+            message: crate::secrets::redact::redact(&first_error(&stderr)),
+            warnings: warnings(&stderr).iter().map(|w| crate::secrets::redact::redact(w)).collect(),
         });
     }
     Ok((output.stdout, output.stderr))
+}
+
+/// The messages of Compose's `level=warning` lines, each once.
+fn warnings(stderr: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for line in stderr.lines().filter(|l| l.contains("level=warning")) {
+        let message = line
+            .split_once("msg=\"")
+            .map(|(_, rest)| rest.strip_suffix('"').unwrap_or(rest).replace("\\\"", "\""))
+            .unwrap_or_else(|| line.trim().to_owned());
+        if !found.contains(&message) {
+            found.push(message);
+        }
+    }
+    found
 }
 
 /// Compose's stderr without warnings and blank lines, as one message.
@@ -62,7 +78,13 @@ fn first_error(stderr: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{first_error, unset_variables};
+    use super::{first_error, unset_variables, warnings};
+
+    #[test]
+    fn keeps_each_warning_once_without_its_log_fields() {
+        let stderr = "time=\"x\" level=warning msg=\"The \\\"PLEX_MEDIA_PATH\\\" variable is not set. Defaulting to a blank string.\"\nlevel=warning msg=\"The \\\"PLEX_MEDIA_PATH\\\" variable is not set. Defaulting to a blank string.\"\ninvalid spec: :/media/:\n";
+        assert_eq!(warnings(stderr), ["The \"PLEX_MEDIA_PATH\" variable is not set. Defaulting to a blank string."]);
+    }
 
     #[test]
     fn reads_unset_variables_from_warnings() {

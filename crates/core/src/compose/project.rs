@@ -1,9 +1,11 @@
-//! Everything that identifies one environment's Compose project.
+//! Everything that identifies one environment's Compose project, handed to every
+//! Compose call the same way (see docs/compose.md, "How Stackpilot calls Compose").
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use tokio::process::Command;
 
+use super::{ComposeCli, ComposeError, GeneratedOverride};
 use crate::{
     envfiles,
     schema::Environment,
@@ -19,49 +21,54 @@ const PLACEHOLDER_SECRET: &str = "stackpilot-placeholder";
 pub struct ProjectSpec {
     /// Compose project name, `<project>-<env>`.
     pub name: String,
-    /// Compose files, in override order.
+    /// Compose files, in override order; the generated override, when there is one, last.
     pub files: Vec<PathBuf>,
     /// Profiles to activate.
     pub profiles: Vec<String>,
-    /// The environment's `.env.<env>` file, when it exists.
-    pub env_file: Option<PathBuf>,
-    /// Non-secret variables, given to the child process.
+    /// Env files in the order Compose reads them, later ones overriding earlier ones:
+    /// the project's own `.env` (beside the first Compose file), then the environment's
+    /// `.env.<env>`; each only when it exists.
+    pub env_files: Vec<PathBuf>,
+    /// The schema's non-secret variables that neither the caller's environment nor
+    /// `.env.<env>` sets, given to the child process (so they override `.env` only).
     pub variables: Vec<(String, String)>,
     /// Secrets, given to the child process environment only.
     pub secrets: Vec<(String, Sensitive<String>)>,
+    /// The override generated from the schema's `services:`, written before Compose runs.
+    pub generated: Option<GeneratedOverride>,
+}
+
+/// The project's own `.env`: Compose reads it from the project folder, which is the
+/// folder of the first Compose file.
+pub fn project_env_file(files: &[PathBuf]) -> Option<PathBuf> {
+    let dir = files.first()?.parent()?;
+    Some(dir.join(".env"))
 }
 
 impl ProjectSpec {
-    /// The spec of an environment of a workspace, without secrets. The schema's
-    /// variables are given to Compose except those the `.env.<env>` file sets:
-    /// the user's values there win.
+    /// The spec of an environment of a workspace, without secrets.
     pub fn of(workspace: &Workspace, env_name: &str, environment: &Environment) -> Self {
-        let env_file = Some(workspace.env_file(env_name)).filter(|p| p.is_file());
-        let in_file: Vec<String> = env_file
-            .as_deref()
-            .and_then(|p| envfiles::read(p).ok())
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(k, _)| k)
-            .collect();
+        let mut files = workspace.compose_files(environment);
+        let own = workspace.env_file(env_name);
+        let env_files: Vec<PathBuf> =
+            project_env_file(&files).into_iter().chain([own.clone()]).filter(|p| p.is_file()).collect();
+        let in_own_file = envfiles::keys(&own);
         let variables = workspace
             .schema
             .variables_for(environment)
             .into_iter()
-            .filter(|(k, _)| !in_file.contains(k))
+            .filter(|(k, _)| std::env::var_os(k).is_none() && !in_own_file.contains(k))
             .collect();
-        let mut files = workspace.compose_files(environment);
-        let generated = crate::stack::override_path(workspace, env_name);
-        if !environment.services.is_empty() && generated.is_file() {
-            files.push(generated);
-        }
+        let generated = GeneratedOverride::of(workspace.state_dir(), env_name, environment);
+        files.extend(generated.iter().map(|g| g.path.clone()));
         Self {
             name: workspace.schema.compose_project(env_name),
             files,
             profiles: environment.profiles.clone(),
-            env_file,
+            env_files,
             variables,
             secrets: Vec::new(),
+            generated,
         }
     }
 
@@ -77,8 +84,14 @@ impl ProjectSpec {
         self
     }
 
-    /// Adds the project's arguments and variables to a Compose command.
-    pub fn apply(&self, command: &mut Command) {
+    /// The Compose command for this project, ready for a verb: the generated override
+    /// written, files, profiles, env files and variables given, secrets in the child's
+    /// environment only. Every Compose call of a project is built here.
+    pub fn command(&self, cli: &ComposeCli) -> Result<Command, ComposeError> {
+        if let Some(generated) = &self.generated {
+            generated.write()?;
+        }
+        let mut command = cli.command();
         command.arg("--project-name").arg(&self.name);
         for file in &self.files {
             command.arg("--file").arg(file);
@@ -86,10 +99,31 @@ impl ProjectSpec {
         for profile in &self.profiles {
             command.arg("--profile").arg(profile);
         }
-        if let Some(env_file) = &self.env_file {
+        for env_file in &self.env_files {
             command.arg("--env-file").arg(env_file);
         }
         command.envs(self.variables.iter().map(|(k, v)| (k, v)));
         command.envs(self.secrets.iter().map(|(k, v)| (k, v.expose())));
+        Ok(command)
+    }
+
+    /// The value Compose interpolates for a non-secret variable: the process environment
+    /// (with the schema's variables), else the last env file that sets it.
+    pub fn value_of(&self, name: &str) -> Option<String> {
+        if let Some((_, v)) = self.variables.iter().find(|(k, _)| k == name) {
+            return Some(v.clone());
+        }
+        if let Ok(v) = std::env::var(name) {
+            return Some(v);
+        }
+        let lookup = |key: &str| -> Option<String> {
+            self.variables.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).or_else(|| std::env::var(key).ok())
+        };
+        envfiles::resolved(&self.env_files, &lookup).into_iter().rev().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// The files Compose reads for this project (Compose files and env files), for messages.
+    pub fn inputs(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().chain(&self.env_files).map(PathBuf::as_path)
     }
 }

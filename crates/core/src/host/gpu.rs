@@ -6,6 +6,10 @@ use serde::Serialize;
 /// One GPU.
 #[derive(Debug, Clone, Serialize)]
 pub struct Gpu {
+    /// Index, as Docker's `device_ids` and `NVIDIA_VISIBLE_DEVICES` count.
+    pub index: u32,
+    /// UUID, e.g. `GPU-5f1c…`.
+    pub uuid: Option<String>,
     /// Marketing name, e.g. "NVIDIA H100 80GB HBM3".
     pub name: String,
     /// Memory in bytes.
@@ -70,6 +74,8 @@ pub fn detect() -> GpuFacts {
     for index in 0..count {
         match nvml.device_by_index(index) {
             Ok(device) => gpus.push(Gpu {
+                index,
+                uuid: device.uuid().ok(),
                 name: device.name().unwrap_or_else(|e| format!("GPU {index} (name unavailable: {e})")),
                 memory_total: device.memory_info().map(|m| m.total).unwrap_or(0),
                 pci_bus_id: device.pci_info().ok().map(|p| p.bus_id),

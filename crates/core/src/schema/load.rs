@@ -36,16 +36,21 @@ pub fn parse(source: &str, path: &Path) -> Result<Schema, SchemaError> {
     let deserializer = serde_yaml::Deserializer::from_str(source);
     let schema: Schema = serde_path_to_error::deserialize(deserializer)
         .map_err(|error| SchemaError::Invalid(vec![parse_issue(source, path, error)]))?;
+    let mut schema = schema;
     let base = path.parent().unwrap_or(Path::new("."));
-    let issues = validate(&schema, base)
+    let issues = validate(&schema)
         .into_iter()
         .map(|(segments, message, hint)| issue(segments, message, hint))
         .collect::<Vec<_>>();
-    if issues.is_empty() {
-        Ok(schema)
-    } else {
-        Err(SchemaError::Invalid(issues))
+    if !issues.is_empty() {
+        return Err(SchemaError::Invalid(issues));
     }
+    // A missing Compose file makes its environment unusable, not the whole workspace.
+    schema.unavailable = missing_files(&schema, base)
+        .into_iter()
+        .map(|(env, (segments, message, hint))| (env, issue(segments, message, hint)))
+        .collect();
+    Ok(schema)
 }
 
 fn dotted(segments: &[String]) -> String {
@@ -170,7 +175,7 @@ fn is_variable_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-fn validate(schema: &Schema, base: &Path) -> Vec<Found> {
+fn validate(schema: &Schema) -> Vec<Found> {
     let mut found: Vec<Found> = Vec::new();
     if schema.version != SCHEMA_VERSION {
         found.push((
@@ -225,15 +230,6 @@ fn validate(schema: &Schema, base: &Path) -> Vec<Found> {
         if env.compose.is_empty() {
             found.push((at(&["compose"]), "no compose files are listed".into(), Some("list at least one, e.g. `compose: [docker-compose.yml]`".into())));
         }
-        for (i, file) in env.compose.iter().enumerate() {
-            if !base.join(file).is_file() {
-                found.push((
-                    at(&["compose", &i.to_string()]),
-                    format!("compose file `{file}` does not exist"),
-                    Some(format!("paths are relative to the schema's folder {}", base.display())),
-                ));
-            }
-        }
         if let SecretSelection::Names(names) = &env.secrets {
             for (i, name) in names.iter().enumerate() {
                 if !schema.secrets.contains_key(name) {
@@ -261,12 +257,46 @@ fn validate(schema: &Schema, base: &Path) -> Vec<Found> {
             }
         }
         for (service, settings) in env.services.iter() {
+            if !is_service_name(service) {
+                found.push((
+                    at(&["services", service]),
+                    format!("`{}` cannot be a Compose service name", service.escape_debug()),
+                    Some("Compose service names use letters, digits, `_`, `.` and `-`, starting with a letter or digit".into()),
+                ));
+            }
             if settings.cpus.is_some_and(|c| !(c > 0.0)) {
                 found.push((at(&["services", service, "cpus"]), "`cpus` must be greater than zero".into(), None));
             }
         }
     }
     found
+}
+
+/// The Compose files each environment lists that do not exist, by environment.
+fn missing_files(schema: &Schema, base: &Path) -> Vec<(String, Found)> {
+    let mut found = Vec::new();
+    for (env_name, env) in schema.environments.iter() {
+        for (i, file) in env.compose.iter().enumerate() {
+            if !base.join(file).is_file() {
+                found.push((
+                    env_name.to_owned(),
+                    (
+                        path_of(&["environments", env_name, "compose", &i.to_string()]),
+                        format!("compose file `{file}` does not exist"),
+                        Some(format!("create it or correct the path (relative to the schema's folder {}); the other environments work meanwhile", base.display())),
+                    ),
+                ));
+            }
+        }
+    }
+    found
+}
+
+/// Compose's rule for service names (`[a-zA-Z0-9][a-zA-Z0-9_.-]*`).
+fn is_service_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
 }
 
 fn check_variable_name(found: &mut Vec<Found>, at: &[&str], name: &str) {

@@ -13,7 +13,7 @@ mod unit_text;
 pub use duration::Timeout;
 pub use error::{SchemaError, SchemaIssue};
 pub use load::{load, parse, SCHEMA_VERSION};
-pub use locate::Position;
+pub use locate::{locate, Position};
 pub use model::{
     Charset, Encoding, Environment, Requirements, Scalar, Schema, SecretRule, SecretScope, SecretSelection,
     ServiceSettings,
@@ -26,6 +26,11 @@ impl Schema {
     /// The Compose project name of an environment: `<project>-<env>`.
     pub fn compose_project(&self, environment: &str) -> String {
         format!("{}-{environment}", self.project)
+    }
+
+    /// The problems that make an environment unusable (none for a usable one).
+    pub fn problems_of<'a>(&'a self, environment: &'a str) -> impl Iterator<Item = &'a SchemaIssue> + 'a {
+        self.unavailable.iter().filter(move |(env, _)| env == environment).map(|(_, issue)| issue)
     }
 
     /// Names of the secrets an environment uses, in schema order.

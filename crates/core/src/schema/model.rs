@@ -22,6 +22,10 @@ pub struct Schema {
     pub secrets: OrderedMap<SecretRule>,
     /// The environments, in the order the file lists them.
     pub environments: OrderedMap<Environment>,
+    /// Environments that cannot be used as written (a Compose file that does not
+    /// exist), each with the problem at its line; the others work.
+    #[serde(skip)]
+    pub unavailable: Vec<(String, super::SchemaIssue)>,
 }
 
 /// One environment of the stack.
@@ -65,9 +69,11 @@ pub struct Environment {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Requirements {
-    /// An NVIDIA GPU with a driver and the container runtime.
+    /// An NVIDIA GPU with a driver and the container runtime. When left out, the
+    /// services' own GPU requests in the Compose files decide; `true` or `false`
+    /// overrides them.
     #[serde(default)]
-    pub gpu: bool,
+    pub gpu: Option<bool>,
     /// Memory the stack needs.
     #[serde(default)]
     pub memory: Option<ByteSize>,

@@ -367,6 +367,7 @@ fn parse_import(text: &str) -> Result<Vec<(String, String)>, String> {
             })
             .collect()
     } else {
-        Ok(crate::envfiles::parse(text))
+        // Read as Compose reads an env file, without taking values from the shell.
+        crate::envfiles::dotenv::parse(text, &|_| None).map_err(|e| e.to_string())
     }
 }

@@ -3,6 +3,7 @@
 use super::{EnvLock, StackError};
 use crate::{
     compose::{self, ComposeCli, DownOptions, ProjectSpec},
+    engine::Engine,
     Workspace,
 };
 
@@ -28,9 +29,33 @@ pub async fn stop(workspace: &Workspace, env_name: &str) -> Result<(), StackErro
     run(workspace, env_name, "stopping", &["stop"]).await
 }
 
-/// Restarts one service.
+/// The services of an environment, as Compose resolves them (active profiles only).
+pub async fn service_names(workspace: &Workspace, env_name: &str) -> Result<Vec<String>, StackError> {
+    let spec = existing(workspace, env_name)?;
+    let cli = ComposeCli::locate().await?;
+    Ok(compose::config(&cli, &spec).await?.services.into_keys().collect())
+}
+
+/// Checks that `service` is one of the environment's services.
+pub async fn known_service(workspace: &Workspace, env_name: &str, service: &str) -> Result<(), StackError> {
+    let known = service_names(workspace, env_name).await?;
+    if known.iter().any(|s| s == service) {
+        Ok(())
+    } else {
+        Err(StackError::NoSuchService { service: service.to_owned(), env: env_name.to_owned(), known })
+    }
+}
+
+/// Restarts one service; it must be one of the environment's and have a container.
 pub async fn restart(workspace: &Workspace, env_name: &str, service: &str) -> Result<(), StackError> {
-    run(workspace, env_name, "restarting", &["restart", service]).await
+    known_service(workspace, env_name, service).await?;
+    let engine = Engine::connect().await?;
+    let project = workspace.schema.compose_project(env_name);
+    if engine.project_containers(&project, Some(service), true).await?.is_empty() {
+        return Err(StackError::NotRunning { service: service.to_owned(), env: env_name.to_owned() });
+    }
+    // `--` so that a name can never be read as one of Compose's options.
+    run(workspace, env_name, "restarting", &["restart", "--", service]).await
 }
 
 /// Pulls the environment's images.

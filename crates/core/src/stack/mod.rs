@@ -4,7 +4,6 @@
 mod control;
 pub mod lock;
 pub mod logs;
-mod override_file;
 pub mod progress;
 mod state;
 pub mod stats;
@@ -20,9 +19,8 @@ use crate::{
     Diagnostic, Workspace,
 };
 
-pub use control::{down, pull, restart, stop};
+pub use control::{down, known_service, pull, restart, service_names, stop};
 pub use lock::{EnvLock, LockError};
-pub use override_file::override_path;
 pub use state::ServiceState;
 pub use up::{up, ServiceReport, UpEvent, UpOptions, UpOutcome, UpReport};
 
@@ -44,6 +42,24 @@ pub enum StackError {
     /// The engine is not answering.
     #[error(transparent)]
     Engine(#[from] EngineError),
+    /// A service named on the command line or by the UI that the environment does not have.
+    #[error("{env} has no service `{}`", service.escape_debug())]
+    NoSuchService {
+        /// The name given.
+        service: String,
+        /// Environment.
+        env: String,
+        /// Services it has.
+        known: Vec<String>,
+    },
+    /// The service has no container: the environment (or that service) is not started.
+    #[error("{service} of {env} is not running: there is nothing to restart")]
+    NotRunning {
+        /// The service.
+        service: String,
+        /// Environment.
+        env: String,
+    },
     /// `wait_for` names a service the environment does not have.
     #[error("`wait_for` names `{service}`, which {env} does not run")]
     UnknownService {
@@ -53,15 +69,6 @@ pub enum StackError {
         env: String,
         /// Services it runs.
         known: Vec<String>,
-    },
-    /// The generated override could not be written.
-    #[error("cannot write the generated override {}: {source}", path.display())]
-    Override {
-        /// The file.
-        path: std::path::PathBuf,
-        /// The error.
-        #[source]
-        source: std::io::Error,
     },
 }
 
@@ -73,8 +80,8 @@ impl Diagnostic for StackError {
             Self::Secrets(e) => e.code(),
             Self::Compose(e) => e.code(),
             Self::Engine(e) => e.code(),
-            Self::UnknownService { .. } => "UnknownService",
-            Self::Override { .. } => "OverrideUnwritable",
+            Self::UnknownService { .. } | Self::NoSuchService { .. } => "UnknownService",
+            Self::NotRunning { .. } => "NotRunning",
         }
     }
 
@@ -85,8 +92,10 @@ impl Diagnostic for StackError {
             Self::Secrets(e) => e.hint(),
             Self::Compose(e) => e.hint(),
             Self::Engine(e) => e.hint(),
-            Self::UnknownService { known, .. } => Some(format!("its services are: {}", known.join(", "))),
-            Self::Override { .. } => Some("check that the workspace folder is writable".into()),
+            Self::UnknownService { known, .. } | Self::NoSuchService { known, .. } => {
+                Some(format!("its services are: {}", known.join(", ")))
+            }
+            Self::NotRunning { env, .. } => Some(format!("start it with `stackpilot up {env}`")),
         }
     }
 }
@@ -95,7 +104,6 @@ impl Diagnostic for StackError {
 /// written, secrets loaded from the keychain into the child environment.
 pub async fn prepare(workspace: &Workspace, env_name: &str) -> Result<ProjectSpec, StackError> {
     let environment = workspace.environment(env_name)?;
-    override_file::write(workspace, env_name, environment)?;
     let mut spec = ProjectSpec::of(workspace, env_name, environment);
     if !workspace.schema.secret_names(environment).is_empty() {
         let ws = workspace.clone();

@@ -21,7 +21,6 @@ use super::{
 use crate::{
     compose::{self, ComposeCli, ComposeError},
     engine::{events::project_events, Engine},
-    envfiles,
     secrets::redact::redact,
     Workspace,
 };
@@ -200,8 +199,7 @@ pub async fn up(
     let mut events = Box::pin(project_events(&engine, &project, Some(since)).take_until(cancel.clone().cancelled_owned()));
 
     let build = model.services.values().any(|s| s.is_built());
-    let mut command = cli.command();
-    spec.apply(&mut command);
+    let mut command = spec.command(&cli)?;
     command.args(["--progress", "plain", "up", "--detach"]);
     if build {
         command.arg("--build");
@@ -375,14 +373,8 @@ pub async fn up(
         .map(|c| c.container.clone())
         .collect();
     let urls = if matches!(outcome, UpOutcome::Ready) {
-        let mut values: Vec<(String, String)> = spec.variables.clone();
-        if let Some(file) = &spec.env_file {
-            values.extend(envfiles::read(file).unwrap_or_default());
-        }
         let schema_urls: Vec<(String, String)> = environment.urls.iter().map(|(k, v)| (k.to_owned(), v.clone())).collect();
-        urls::urls(&schema_urls, &model, |name| {
-            values.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone()).or_else(|| std::env::var(name).ok())
-        })
+        urls::urls(&schema_urls, &model, |name| spec.value_of(name))
     } else {
         Vec::new()
     };

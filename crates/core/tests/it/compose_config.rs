@@ -43,8 +43,8 @@ fn compose_config_passes_for_every_environment_of_configs() {
                     assert!(service.has_healthcheck(), "every long-running service of {name} has a healthcheck");
                 }
             }
-            let gpu = model.services.values().any(|s| s.wants_gpu());
-            assert_eq!(gpu, environment.requires.gpu, "GPU reservations of {name} match `requires.gpu`");
+            let gpu = !model.gpu_needs().is_empty();
+            assert_eq!(Some(gpu), environment.requires.gpu, "the services of {name} ask for a GPU exactly when `requires.gpu` says so");
         }
     });
 }
@@ -73,7 +73,7 @@ fn a_missing_secret_is_named_by_compose() {
         let environment = workspace.environment("first-run").expect("first-run");
         let spec = ProjectSpec::of(&workspace, "first-run", environment);
         match compose::config(&cli, &spec).await {
-            Err(ComposeError::Rejected { project, message }) => {
+            Err(ComposeError::Rejected { project, message, .. }) => {
                 assert_eq!(project, "multimodal-first-run");
                 assert!(message.contains("is missing a value"), "{message}");
                 assert!(message.contains("stackpilot secrets generate"), "{message}");

@@ -2,6 +2,8 @@
 
 mod compose_config;
 mod corpus;
+mod corpus_fidelity;
+mod dotenv_vectors;
 mod json_schema;
 mod schema_errors;
 mod support;

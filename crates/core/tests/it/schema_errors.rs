@@ -139,12 +139,12 @@ fn cases() -> Vec<Case> {
             hint: "",
         },
         Case {
-            name: "missing compose file",
-            text: replaced("compose: [docker-compose.yml]", "compose: [docker-compose.yml, missing.override.yml]"),
-            key_path: "environments.dev.compose[1]",
-            line: 8,
-            message: "compose file `missing.override.yml` does not exist",
-            hint: "relative to the schema's folder",
+            name: "service name that would inject YAML into the generated override",
+            text: replaced("timeout: 5m", "timeout: 5m\n    services:\n      \"web:\\n    privileged: true\\n  x\": { memory: 1GB }"),
+            key_path: "environments.dev.services.web:\n    privileged: true\n  x",
+            line: 0,
+            message: "cannot be a Compose service name",
+            hint: "letters, digits",
         },
         Case {
             name: "unknown secret",
@@ -269,10 +269,25 @@ fn an_error_prints_as_file_line_column_and_key_path() {
 
 #[test]
 fn semantic_errors_are_all_reported_together() {
-    let text = replaced("secrets: [DB_PASSWORD]", "secrets: [NOPE]")
-        .replacen("compose: [docker-compose.yml]", "compose: [gone.yml]", 1);
+    let text = replaced("secrets: [DB_PASSWORD]", "secrets: [NOPE]\n    variables: { 1BAD: x }");
     let (_dir, path) = workspace_with(&text);
     let error = schema::load(&path).expect_err("invalid");
     let paths: Vec<&str> = error.issues().iter().map(|i| i.key_path.as_str()).collect();
-    assert_eq!(paths, ["environments.dev.compose[0]", "environments.dev.secrets[0]"]);
+    assert_eq!(paths, ["environments.dev.secrets[0]", "environments.dev.variables.1BAD"]);
+}
+
+#[test]
+fn a_missing_compose_file_makes_only_its_environment_unusable() {
+    let text = format!(
+        "{VALID}  broken:\n    title: Broken\n    compose: [docker-compose.yml, missing.override.yml]\n"
+    );
+    let (_dir, path) = workspace_with(&text);
+    let schema = schema::load(&path).expect("the workspace still opens");
+    assert_eq!(schema.environments.keys().collect::<Vec<_>>(), ["dev", "broken"]);
+    assert_eq!(schema.problems_of("dev").count(), 0);
+    let problems: Vec<_> = schema.problems_of("broken").collect();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].key_path, "environments.broken.compose[1]");
+    assert_eq!(problems[0].position.map(|p| p.line), Some(14));
+    assert!(problems[0].message.contains("`missing.override.yml` does not exist"), "{}", problems[0].message);
 }
