@@ -69,7 +69,8 @@ async fn a_port_held_by_a_real_listener_names_it_and_the_remap_fix_frees_it() {
     let ports = report.get("ports").expect("ports ran");
     assert_eq!(ports.status, CheckStatus::Fail, "{ports:?}");
     let detail = ports.details.join("\n");
-    assert!(detail.contains(&format!("127.0.0.1:{port}/tcp (web): held on 127.0.0.1 by process")), "{detail}");
+    assert!(detail.contains(&format!("127.0.0.1:{port}/tcp (web): held by process")), "{detail}");
+    assert!(detail.contains(&format!(" on 127.0.0.1:{port}: ")), "the holder's own address is named: {detail}");
     assert!(detail.contains(&format!("(pid {})", std::process::id())), "the holder is this test process: {detail}");
     let remap = ports.fixes.iter().find(|f| f.id() == "ports.remap").expect("a remap fix").clone();
     let Fix::RemapPort { variable, from, to } = &remap else { unreachable!() };
@@ -253,7 +254,7 @@ async fn a_port_held_on_the_ipv6_wildcard_blocks_a_publish_on_every_address() {
     let ports = check(&workspace, &ModelCache::default()).await.get("ports").cloned().expect("ports");
     assert_eq!(ports.status, CheckStatus::Fail, "{ports:?}");
     let detail = ports.details.join("\n");
-    assert!(detail.contains(&format!("{port}/tcp (open): held on")) && detail.contains(&format!("(pid {})", std::process::id())), "{detail}");
+    assert!(detail.contains(&format!("{port}/tcp (open): held by process")) && detail.contains(&format!("(pid {}) on [::]:{port}", std::process::id())), "{detail}");
 }
 
 #[tokio::test]
@@ -380,4 +381,40 @@ async fn a_refusal_caused_by_the_schemas_service_settings_points_at_the_schema_l
     let at = format!("{}:10", workspace.schema_path.display());
     assert!(details.contains(&format!("caused by the schema's environments.web.services.ghost at {at}")), "{details}");
     assert!(details.contains("file at fault") || details.contains("files of this environment"), "{details}");
+}
+
+#[tokio::test]
+async fn a_remap_is_offered_only_when_it_moves_the_taken_port_and_nothing_else() {
+    busybox_image();
+    let held: Vec<TcpListener> = (0..4).map(|_| TcpListener::bind("127.0.0.1:0").expect("bind")).collect();
+    let [db, a, b, c] = [0, 1, 2, 3].map(|i| held[i].local_addr().expect("addr").port());
+    let twice = free_port();
+    let extra = format!(
+        "  db:\n    image: {BUSYBOX_IMAGE}\n    environment: {{ PGPORT: \"${{DB_PORT:-{db}}}\" }}\n    ports: [\"127.0.0.1:${{DB_PORT:-{db}}}:5432\"]\n\
+         \x20 a:\n    image: {BUSYBOX_IMAGE}\n    ports: [\"127.0.0.1:${{A_PORT:-{a}}}:80\", \"127.0.0.1:${{B_PORT:-{b}}}:81\"]\n\
+         \x20 c:\n    image: {BUSYBOX_IMAGE}\n    environment: {{ UNRELATED: \"${{AAA_PORT:-{c}}}\" }}\n    ports: [\"127.0.0.1:${{C_PORT:-{c}}}:80\"]\n\
+         \x20 one:\n    image: {BUSYBOX_IMAGE}\n    ports: [\"127.0.0.1:{twice}:80\"]\n\
+         \x20 two:\n    image: {BUSYBOX_IMAGE}\n    ports: [\"{twice}:81\"]\n"
+    );
+    let (_dir, workspace) = fixture(free_port(), "64MB", false, &extra);
+    let ports = check(&workspace, &ModelCache::default()).await.get("ports").cloned().expect("ports");
+    drop(held);
+    assert_eq!(ports.status, CheckStatus::Fail);
+    let details = ports.details.join("\n");
+    let remaps: Vec<(String, u16, u16)> = ports
+        .fixes
+        .iter()
+        .filter_map(|f| match f {
+            Fix::RemapPort { variable, from, to } => Some((variable.clone(), *from, *to)),
+            _ => None,
+        })
+        .collect();
+    let variables: Vec<&str> = remaps.iter().map(|(v, _, _)| v.as_str()).collect();
+    assert!(!variables.contains(&"DB_PORT"), "DB_PORT also sets PGPORT: {remaps:?}");
+    assert!(details.contains("DB_PORT also sets services.db.environment.PGPORT"), "{details}");
+    assert!(variables.contains(&"A_PORT") && variables.contains(&"B_PORT"), "{remaps:?}");
+    assert!(variables.contains(&"C_PORT") && !variables.contains(&"AAA_PORT"), "the variable that moves the port is offered: {remaps:?}");
+    let targets: std::collections::BTreeSet<u16> = remaps.iter().map(|(_, _, to)| *to).collect();
+    assert_eq!(targets.len(), remaps.len(), "each remap gets its own port: {remaps:?}");
+    assert!(details.contains(&format!("{twice}/tcp is published twice: by two and by one")), "{details}");
 }

@@ -190,7 +190,7 @@ async fn no_secret_value_lands_in_a_file_or_a_command_line() {
             }
         }
     }
-    compose::down(&cli, &spec, DownOptions { volumes: true }).await.expect("down");
+    compose::down(&cli, &spec, DownOptions { volumes: true, ..DownOptions::default() }).await.expect("down");
     started.expect("the stack started with its secrets");
 
     let mut files = Vec::new();

@@ -45,7 +45,7 @@ async fn start(workspace: &Workspace, env: &str, timeout: Option<Duration>) -> (
 }
 
 async fn down(workspace: &Workspace, env: &str) {
-    stack::down(workspace, env, stackpilot_core::compose::DownOptions { volumes: true }).await.expect("down");
+    stack::down(workspace, env, stackpilot_core::compose::DownOptions { volumes: true, ..Default::default() }).await.expect("down");
 }
 
 fn service<'a>(report: &'a UpReport, name: &str) -> &'a stack::ServiceReport {
@@ -293,4 +293,51 @@ async fn a_schema_memory_setting_over_a_files_mem_limit_checks_and_starts_as_one
     down(&workspace, "dev").await;
     assert!(matches!(report.outcome, UpOutcome::Ready), "{:?}", report.outcome);
     assert_eq!(inspect.host_config.and_then(|h| h.memory), Some(48 * 1024 * 1024));
+}
+
+#[tokio::test]
+async fn a_secret_printed_by_a_container_is_redacted_in_up_status_and_logs() {
+    busybox_image();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = format!("fx{}leak", std::process::id());
+    std::fs::write(
+        dir.path().join("stackpilot.yaml"),
+        format!("version: 1\nproject: {project}\nsecrets:\n  APP_TOKEN: {{ length: 24 }}\nenvironments:\n  leak:\n    title: Leak\n    compose: [compose.yaml]\n    timeout: 40s\n"),
+    )
+    .expect("schema");
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  leaky:\n    image: stackpilot-test/busybox:1\n    command: [\"sh\", \"-c\", \"echo started with $$APP_TOKEN; printf %s $$APP_TOKEN | base64; exec sleep 3600\"]\n    environment:\n      APP_TOKEN: ${APP_TOKEN:?}\n    healthcheck:\n      test: [\"CMD\", \"sh\", \"-c\", \"echo token=$$APP_TOKEN; exit 1\"]\n      interval: 1s\n      retries: 2\n",
+    )
+    .expect("compose");
+    let workspace = Workspace::open(dir.path()).expect("workspace");
+    let store = SecretStore::open(&workspace).expect("keychain");
+    store.generate_missing("leak").expect("secrets");
+    let value = store.reveal("leak", "APP_TOKEN").expect("value").expose().clone();
+
+    let (report, _) = start(&workspace, "leak", None).await;
+    let health = service(&report, "leaky").health_log.join("\n");
+    let cli = |args: &[&str]| {
+        let out = Command::new(built_binary("stackpilot"))
+            .arg("--workspace")
+            .arg(dir.path())
+            .args(args)
+            .env_remove("STACKPILOT_WORKSPACE")
+            .output()
+            .expect("stackpilot runs");
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    };
+    let status = cli(&["status", "leak", "--json"]);
+    let logs = cli(&["logs", "leak"]);
+    down(&workspace, "leak").await;
+    assert!(matches!(report.outcome, UpOutcome::Failed { .. }), "{:?}", report.outcome);
+    assert!(health.contains("token=<redacted>") && !health.contains(&value), "up: {health}");
+    assert!(status.contains("token=<redacted>") && !status.contains(&value), "status --json: {status}");
+    assert!(logs.contains("started with <redacted>") && !logs.contains(&value), "logs: {logs}");
+    assert!(!logs.contains(&base64_of(&value)), "the base64 form is hidden too: {logs}");
+}
+
+fn base64_of(value: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(value)
 }

@@ -9,6 +9,9 @@ function when(secs) {
   return secs ? new Date(secs * 1000).toLocaleString() : '';
 }
 
+/** How long a copied secret stays on the clipboard. */
+const CLIPBOARD_SECONDS = 30;
+
 export class SecretsView extends EventTarget {
   /** @param {string} env @param {string} title */
   constructor(env, title) {
@@ -77,8 +80,14 @@ export class SecretsView extends EventTarget {
 
   /** @param {string} name */
   async #copy(name) {
-    await navigator.clipboard.writeText(await revealSecret(this.env, name));
-    this.message.textContent = `${name} copied to the clipboard.`;
+    const value = await revealSecret(this.env, name);
+    await navigator.clipboard.writeText(value);
+    this.message.textContent = `${name} copied to the clipboard; it is cleared in ${CLIPBOARD_SECONDS} s.`;
+    // Clear it after a while, unless something else has been copied since.
+    setTimeout(async () => {
+      const now = await navigator.clipboard.readText().catch(() => value);
+      if (now === value) await navigator.clipboard.writeText('').catch(() => {});
+    }, CLIPBOARD_SECONDS * 1000);
   }
 
   /** @param {string} name */

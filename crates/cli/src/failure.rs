@@ -29,9 +29,17 @@ impl Failure {
         Self { report: ErrorReport::of(error), exit: EXIT_INPUT }
     }
 
-    /// A problem found in the state of things (a service that is not running).
-    pub fn problem<E: Diagnostic>(error: &E) -> Self {
-        Self { report: ErrorReport::of(error), exit: EXIT_CHECK_FAILED }
+    /// A failed operation on an environment: a service that is not running is a problem
+    /// found (1), an engine or keychain that does not answer a system failure (4), the
+    /// rest input (2).
+    pub fn from_stack(error: &stackpilot_core::stack::StackError) -> Self {
+        let exit = match error.code() {
+            "NotRunning" => EXIT_CHECK_FAILED,
+            "DockerUnreachable" | "ComposeTimedOut" | "ComposeMissing" | "EngineUnreachable" => EXIT_SYSTEM,
+            code if code.starts_with("Keychain") || code.starts_with("Docker") => EXIT_SYSTEM,
+            _ => EXIT_INPUT,
+        };
+        Self { report: ErrorReport::of(error), exit }
     }
 
     /// A failure of a system component (Docker, the keychain).

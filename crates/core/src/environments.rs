@@ -1,6 +1,9 @@
 //! The environments of a workspace as both front ends list them.
 
-use futures_util::future::join_all;
+use futures_util::{stream, StreamExt};
+
+/// Compose processes `summarize` runs at once, however many environments there are.
+const CONCURRENT_CONFIGS: usize = 4;
 use serde::Serialize;
 
 use crate::{
@@ -84,7 +87,7 @@ fn services_of(model: &ComposeModel) -> Vec<ServiceSummary> {
 pub async fn summarize(workspace: &Workspace) -> Vec<EnvironmentSummary> {
     let cli = ComposeCli::locate().await;
     let schema = &workspace.schema;
-    let jobs = schema.environments.iter().map(|(name, environment)| {
+    let jobs: Vec<_> = schema.environments.iter().map(|(name, environment)| {
         let cli = &cli;
         async move {
             let model = match cli {
@@ -115,6 +118,6 @@ pub async fn summarize(workspace: &Workspace) -> Vec<EnvironmentSummary> {
                 services,
             }
         }
-    });
-    join_all(jobs).await
+    }).collect();
+    stream::iter(jobs).buffered(CONCURRENT_CONFIGS).collect().await
 }

@@ -36,6 +36,8 @@ pub fn cancel_task(session: State<'_, Session>, key: String) {
 #[tracing::instrument(skip(session))]
 pub async fn environment_status(session: State<'_, Session>, env: String) -> Result<Vec<ServiceStatus>, ErrorReport> {
     let workspace = session.environment(&env)?;
+    // Health outputs may print a secret: know the values before reading them.
+    let _ = stack::load_redactions(&workspace, &env).await;
     let engine = Engine::connect().await.map_err(|e| ErrorReport::of(&e))?;
     stack::status::project_status(&engine, &workspace.schema.compose_project(&env)).await.map_err(|e| ErrorReport::of(&e))
 }
@@ -45,7 +47,7 @@ pub async fn environment_status(session: State<'_, Session>, env: String) -> Res
 #[tracing::instrument(skip(session))]
 pub async fn stop_environment(session: State<'_, Session>, env: String) -> Result<(), ErrorReport> {
     let workspace = session.environment(&env)?;
-    stack::stop(&workspace, &env).await.map_err(|e| ErrorReport::of(&e))
+    stack::stop(&workspace, &env, stackpilot_core::compose::lifecycle_deadline()).await.map_err(|e| ErrorReport::of(&e))
 }
 
 /// Removes `env`'s containers and networks; volumes only when the page confirmed it.
@@ -53,7 +55,7 @@ pub async fn stop_environment(session: State<'_, Session>, env: String) -> Resul
 #[tracing::instrument(skip(session))]
 pub async fn down_environment(session: State<'_, Session>, env: String, volumes: bool) -> Result<(), ErrorReport> {
     let workspace = session.environment(&env)?;
-    stack::down(&workspace, &env, DownOptions { volumes }).await.map_err(|e| ErrorReport::of(&e))
+    stack::down(&workspace, &env, DownOptions { volumes, ..DownOptions::default() }).await.map_err(|e| ErrorReport::of(&e))
 }
 
 /// Restarts one service.
@@ -70,6 +72,9 @@ pub async fn restart_service(session: State<'_, Session>, env: String, service: 
 pub async fn follow_logs(session: State<'_, Session>, env: String, service: Option<String>, on_line: Channel<LogLine>) -> Result<(), ErrorReport> {
     let workspace = session.environment(&env)?;
     let cancel = session.task(format!("logs:{env}"));
+    if let Err(e) = stack::load_redactions(&workspace, &env).await {
+        let _ = on_line.send(LogLine { service: "stackpilot".into(), text: format!("Secret values in these lines are not hidden: {e}") });
+    }
     let engine = Engine::connect().await.map_err(|e| ErrorReport::of(&e))?;
     let project = workspace.schema.compose_project(&env);
     let mut lines = Box::pin(

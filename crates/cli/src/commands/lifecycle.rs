@@ -1,9 +1,12 @@
 //! `stackpilot down`, `stop` and `restart`
 
-use std::{path::Path, process::ExitCode};
+use std::{path::Path, process::ExitCode, time::Duration};
 
 use clap::Args;
-use stackpilot_core::{compose::DownOptions, stack, Workspace};
+use stackpilot_core::{
+    compose::{self, DownOptions},
+    stack, Workspace,
+};
 
 use crate::{prompt::confirm, Failure};
 
@@ -18,6 +21,9 @@ pub struct DownArgs {
     /// Do not ask before deleting volumes
     #[arg(long)]
     yes: bool,
+    /// Give up (and stop Compose) after this long, e.g. 90s or 5m (default 120s or $STACKPILOT_COMPOSE_TIMEOUT)
+    #[arg(long, value_parser = parse_deadline)]
+    timeout: Option<Duration>,
 }
 
 /// Stop an environment's containers, keeping them and their data
@@ -25,6 +31,13 @@ pub struct DownArgs {
 pub struct StopArgs {
     /// Environment, e.g. dev
     environment: String,
+    /// Give up (and stop Compose) after this long, e.g. 90s or 5m (default 120s or $STACKPILOT_COMPOSE_TIMEOUT)
+    #[arg(long, value_parser = parse_deadline)]
+    timeout: Option<Duration>,
+}
+
+fn parse_deadline(text: &str) -> Result<Duration, String> {
+    stackpilot_core::schema::Timeout::parse(text).map(|t| t.0)
 }
 
 /// Restart one service of a running environment
@@ -49,26 +62,25 @@ pub async fn cmd_down(workspace: Option<&Path>, args: DownArgs) -> Result<ExitCo
         eprintln!("Nothing was removed.");
         return Ok(ExitCode::from(crate::failure::EXIT_CHECK_FAILED));
     }
-    stack::down(&workspace, &args.environment, DownOptions { volumes: args.volumes })
+    let deadline = args.timeout.unwrap_or_else(compose::lifecycle_deadline);
+    stack::down(&workspace, &args.environment, DownOptions { volumes: args.volumes, deadline })
         .await
-        .map_err(|e| Failure::input(&e))?;
+        .map_err(|e| Failure::from_stack(&e))?;
     outln!("{} is down{}.", args.environment, if args.volumes { ", volumes deleted" } else { " (volumes kept)" });
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn cmd_stop(workspace: Option<&Path>, args: StopArgs) -> Result<ExitCode, Failure> {
     let workspace = open(workspace, &args.environment)?;
-    stack::stop(&workspace, &args.environment).await.map_err(|e| Failure::input(&e))?;
+    let deadline = args.timeout.unwrap_or_else(compose::lifecycle_deadline);
+    stack::stop(&workspace, &args.environment, deadline).await.map_err(|e| Failure::from_stack(&e))?;
     outln!("{} is stopped; `stackpilot up {}` starts it again.", args.environment, args.environment);
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn cmd_restart(workspace: Option<&Path>, args: RestartArgs) -> Result<ExitCode, Failure> {
     let workspace = open(workspace, &args.environment)?;
-    stack::restart(&workspace, &args.environment, &args.service).await.map_err(|e| match e {
-        stack::StackError::NotRunning { .. } => Failure::problem(&e),
-        e => Failure::input(&e),
-    })?;
+    stack::restart(&workspace, &args.environment, &args.service).await.map_err(|e| Failure::from_stack(&e))?;
     outln!("Restarted {} of {}.", args.service, args.environment);
     Ok(ExitCode::SUCCESS)
 }

@@ -36,6 +36,7 @@ pub async fn cmd_logs(workspace: Option<&Path>, args: LogsArgs) -> Result<ExitCo
             e => Failure::system(&e),
         })?;
     }
+    super::load_redactions(&workspace, &args.environment).await;
     let project = workspace.schema.compose_project(&args.environment);
     let engine = Engine::connect().await.map_err(|e| Failure::system(&e))?;
     if args.follow {

@@ -53,6 +53,17 @@ fn check(workspace: Option<&Path>, args: CheckArgs) -> Result<ExitCode, Failure>
         None => find_schema(&std::env::current_dir().map_err(|e| Failure::internal(e.to_string()))?)?,
     };
     let (issues, summary) = match schema::load(&file) {
+        // The workspace opens, but these environments cannot be used as written.
+        Ok(schema) if !schema.unavailable.is_empty() => {
+            let issues: Vec<SchemaIssue> = schema.unavailable.iter().map(|(_, issue)| issue.clone()).collect();
+            let summary = format!(
+                "{} problem{} in {} (the other environments are usable)",
+                issues.len(),
+                if issues.len() == 1 { "" } else { "s" },
+                file.display()
+            );
+            (issues, summary)
+        }
         Ok(schema) => (
             Vec::new(),
             format!(

@@ -41,6 +41,7 @@ fn print_table(env: &str, services: &[ServiceStatus]) {
 pub async fn cmd_status(workspace: Option<&Path>, args: StatusArgs) -> Result<ExitCode, Failure> {
     let workspace = Workspace::resolve(workspace).map_err(|e| Failure::input(&e))?;
     workspace.environment(&args.environment).map_err(|e| Failure::input(&e))?;
+    super::load_redactions(&workspace, &args.environment).await;
     let project = workspace.schema.compose_project(&args.environment);
     let engine = Engine::connect().await.map_err(|e| Failure::system(&e))?;
     let services = project_status(&engine, &project).await.map_err(|e| Failure::system(&e))?;

@@ -137,9 +137,32 @@ fn a_udp_port_held_by_another_program_is_named() {
     assert_eq!(ports["status"], "fail", "{ports}");
     assert!(ports["message"].as_str().expect("message").contains(&format!("{port}/udp")), "{ports}");
     let detail = ports["details"][0].as_str().expect("detail");
-    assert!(detail.contains(&format!("{port}/udp (wireguard): held on 0.0.0.0 by process")), "{detail}");
+    assert!(detail.contains(&format!("{port}/udp (wireguard): held by process")) && detail.contains(&format!(" on 0.0.0.0:{port}")), "{detail}");
     assert!(detail.contains(&format!("(pid {})", std::process::id())), "{detail}");
     assert_eq!(ports["fixes"][0]["kind"], "remapPort", "{ports}");
     assert_eq!(ports["fixes"][0]["variable"], "WG_PORT");
     drop(socket);
+}
+
+#[test]
+fn a_port_variable_set_in_the_shell_is_not_remapped_in_a_file_that_would_not_count() {
+    let listener = std::net::TcpListener::bind("0.0.0.0:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("stackpilot.yaml"), "version: 1\nproject: shelltest\nenvironments:\n  web:\n    title: Web\n    compose: [compose.yaml]\n").expect("schema");
+    std::fs::write(dir.path().join("compose.yaml"), "services:\n  web:\n    image: stackpilot-test/busybox:1\n    ports: [\"${SHELL_PORT:-1}:80\"]\n").expect("compose");
+    let out = Command::new(env!("CARGO_BIN_EXE_stackpilot"))
+        .args(["check", "web", "--json", "--workspace"])
+        .arg(dir.path())
+        .env_remove("STACKPILOT_WORKSPACE")
+        .env("SHELL_PORT", port.to_string())
+        .output()
+        .expect("stackpilot runs");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let ports = report["results"].as_array().expect("results").iter().find(|r| r["id"] == "ports").expect("ports");
+    assert_eq!(ports["status"], "fail", "{ports}");
+    assert_eq!(ports["fixes"], serde_json::json!([]), "{ports}");
+    let details = ports["details"].to_string();
+    assert!(details.contains(&format!("SHELL_PORT={port} is set in your shell")), "{details}");
+    drop(listener);
 }

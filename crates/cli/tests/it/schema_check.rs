@@ -34,3 +34,15 @@ fn an_unreadable_file_is_an_input_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("cannot read /nonexistent/stackpilot.yaml"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_missing_compose_file_is_a_problem_for_schema_check_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("compose.yaml"), "services: {}\n").expect("compose");
+    let schema = dir.path().join("stackpilot.yaml");
+    std::fs::write(&schema, "version: 1\nproject: p\nenvironments:\n  dev:\n    title: Dev\n    compose: [compose.yaml, nope.yml]\n").expect("schema");
+    let out = crate::support::stackpilot(dir.path(), &["schema", "check", schema.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = crate::support::stderr(&out);
+    assert!(err.contains(&format!("{}:6:", schema.display())) && err.contains("`nope.yml` does not exist"), "{err}");
+}

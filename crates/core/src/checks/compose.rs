@@ -119,7 +119,9 @@ pub async fn images(ctx: &CheckContext<'_>) -> CheckResult {
     let missing: Vec<String> = found.iter().filter(|(_, ok)| !ok).map(|(i, _)| (*i).to_owned()).collect();
     let mut details: Vec<String> = built.iter().map(|s| format!("{s}: built from source at start")).collect();
     details.extend(missing.iter().map(|i| format!("{i}: not present, will be pulled")));
-    if missing.is_empty() {
+    if wanted.is_empty() {
+        CheckResult::new(id, title, Pass, "every image is built from source at start").with_details(details)
+    } else if missing.is_empty() {
         CheckResult::new(id, title, Pass, format!("all {} image(s) are present", wanted.len())).with_details(details)
     } else {
         CheckResult::new(

@@ -49,6 +49,17 @@ fn unknown_ids<'a>(needs: &'a [GpuNeed], gpus: &[Gpu]) -> Vec<(&'a str, &'a str)
         .collect()
 }
 
+/// `: a, b` listing the workspace's environments that say they need no GPU, when any.
+fn without_gpu(ctx: &CheckContext<'_>) -> String {
+    let names: Vec<&str> =
+        ctx.workspace.schema.environments.iter().filter(|(_, e)| e.requires.gpu == Some(false)).map(|(n, _)| n).collect();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", names.join(", "))
+    }
+}
+
 pub async fn gpu(ctx: &CheckContext<'_>) -> CheckResult {
     let id = "gpu";
     let title = "NVIDIA GPU";
@@ -112,7 +123,7 @@ pub async fn gpu(ctx: &CheckContext<'_>) -> CheckResult {
             .with_details(asked)
             .with_details([
                 format!("NVML: {detail}"),
-                format!("install the NVIDIA driver (Debian/Ubuntu: `sudo apt-get install nvidia-driver`), or pick an environment without GPU such as first-run"),
+                format!("install the NVIDIA driver (Debian/Ubuntu: `sudo apt-get install nvidia-driver`), or pick an environment that needs no GPU{}", without_gpu(ctx)),
             ]),
         GpuFacts::NoDevice { driver_version } => CheckResult::new(id, title, Fail, format!("{who} need(s) a GPU; the NVIDIA driver sees none"))
             .with_details(asked)

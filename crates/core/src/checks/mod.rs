@@ -8,6 +8,7 @@ mod fix;
 mod fixes;
 mod gpu;
 mod ports;
+mod remap;
 mod report;
 mod resources;
 mod run;

@@ -1,28 +1,36 @@
 //! ports: every port the environment publishes (TCP, UDP, SCTP; every host address,
-//! each port of a range) is free, or names who holds it.
+//! each port of a range) is free and published once, or says who holds it and how to
+//! free it.
 
 use std::collections::BTreeSet;
 
 use bollard::models::ContainerSummary;
 
-use super::{CheckContext, CheckResult, CheckStatus::*, Fix};
-use crate::host::ports::{self, PortStatus, Protocol};
+use super::{remap, CheckContext, CheckResult, CheckStatus::*, Fix};
+use crate::{
+    compose::ComposeModel,
+    host::ports::{self, PortStatus, Protocol},
+};
 
 /// Label Compose puts on every container of a project.
 pub const PROJECT_LABEL: &str = "com.docker.compose.project";
 
 /// One published host port of the environment.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Published {
-    port: u16,
-    protocol: Protocol,
-    host_ip: String,
-    service: String,
+pub(super) struct Published {
+    pub port: u16,
+    pub protocol: Protocol,
+    pub host_ip: String,
+    pub service: String,
+    /// Index of the mapping in the service's `ports`.
+    pub index: usize,
+    /// Whether it is one port of a range (`8000-8006`).
+    pub in_range: bool,
 }
 
 impl Published {
     /// `5432/tcp`, `127.0.0.1:8081/tcp`, `[::1]:53/udp`.
-    fn label(&self) -> String {
+    pub fn label(&self) -> String {
         let address = match self.host_ip.as_str() {
             "" => String::new(),
             ip if ip.contains(':') && !ip.starts_with('[') => format!("[{ip}]:"),
@@ -30,6 +38,41 @@ impl Published {
         };
         format!("{address}{}/{}", self.port, self.protocol.as_str())
     }
+
+    /// Whether two publishes would bind the same socket (the same port and protocol on
+    /// the same address, or either on every address).
+    fn clashes_with(&self, other: &Published) -> bool {
+        let wildcard = |ip: &str| matches!(ip, "" | "0.0.0.0" | "::" | "[::]");
+        self.port == other.port
+            && self.protocol == other.protocol
+            && (self.host_ip == other.host_ip || wildcard(&self.host_ip) || wildcard(&other.host_ip))
+    }
+}
+
+/// Every fixed host port the model publishes, and how many mappings let Docker pick one.
+fn published(model: &ComposeModel) -> (Vec<Published>, usize) {
+    let mut out = Vec::new();
+    let mut ephemeral = 0;
+    for (service, s) in &model.services {
+        for (index, p) in s.ports.iter().enumerate() {
+            let Some(protocol) = Protocol::from_compose(p.protocol.as_deref()) else { continue };
+            let ports = p.host_ports();
+            if ports.is_empty() {
+                ephemeral += 1;
+            }
+            let in_range = ports.len() > 1;
+            out.extend(ports.into_iter().map(|port| Published {
+                port,
+                protocol,
+                host_ip: p.host_ip.clone().unwrap_or_default(),
+                service: service.clone(),
+                index,
+                in_range,
+            }));
+        }
+    }
+    out.sort();
+    (out, ephemeral)
 }
 
 fn container_name(c: &ContainerSummary) -> String {
@@ -50,6 +93,16 @@ fn publishes(c: &ContainerSummary, port: u16, protocol: Protocol) -> bool {
     })
 }
 
+/// A command line fit for one line of a report.
+fn one_line(command: &str) -> String {
+    let flat: String = command.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if flat.chars().count() > 160 {
+        format!("{}…", flat.chars().take(160).collect::<String>())
+    } else {
+        flat
+    }
+}
+
 pub async fn ports(ctx: &CheckContext<'_>) -> CheckResult {
     let id = "ports";
     let title = "Ports";
@@ -57,50 +110,53 @@ pub async fn ports(ctx: &CheckContext<'_>) -> CheckResult {
         Ok(model) => model,
         Err(missing) => return CheckResult::new(id, title, Skipped, missing.reason()),
     };
-    let published: BTreeSet<Published> = model
-        .services
-        .iter()
-        .flat_map(|(service, s)| {
-            s.ports.iter().filter_map(move |p| Some((p, Protocol::from_compose(p.protocol.as_deref())?))).flat_map(
-                move |(p, protocol)| {
-                    p.host_ports().into_iter().map(move |port| Published {
-                        port,
-                        protocol,
-                        host_ip: p.host_ip.clone().unwrap_or_default(),
-                        service: service.clone(),
-                    })
-                },
-            )
-        })
-        .collect();
+    let (published, ephemeral) = published(model);
     if published.is_empty() {
-        return CheckResult::new(id, title, Pass, "the environment publishes no ports");
+        let message = match ephemeral {
+            0 => "the environment publishes no ports".to_owned(),
+            n => format!("no fixed host ports: {n} port(s) are published on a port Docker picks at start"),
+        };
+        return CheckResult::new(id, title, Pass, message);
     }
-    let all_ports: BTreeSet<u16> = published.iter().map(|p| p.port).collect();
-    let list: Vec<String> = published.iter().map(Published::label).collect();
-    let checked: Vec<(Published, PortStatus)> = {
-        let published: Vec<Published> = published.iter().cloned().collect();
+    let mut result = CheckResult::new(id, title, Pass, String::new());
+    let mut problems: Vec<String> = Vec::new();
+
+    // The environment's own services must not publish the same socket twice.
+    for (i, a) in published.iter().enumerate() {
+        if let Some(b) = published[i + 1..].iter().find(|b| a.clashes_with(b) && (&a.service, a.index) != (&b.service, b.index)) {
+            problems.push(a.label());
+            result.details.push(format!(
+                "{} is published twice: by {} and by {}; Docker refuses the second (change one of them in the Compose file)",
+                a.label(),
+                a.service,
+                b.service
+            ));
+        }
+    }
+
+    let statuses: Vec<(Published, PortStatus)> = {
+        let list = published.clone();
         match tokio::task::spawn_blocking(move || {
-            published.into_iter().map(|p| {
-                let status = ports::status(&p.host_ip, p.port, p.protocol);
-                (p, status)
-            }).collect::<Vec<_>>()
+            list.into_iter()
+                .map(|p| {
+                    let status = ports::status(&p.host_ip, p.port, p.protocol);
+                    (p, status)
+                })
+                .collect::<Vec<_>>()
         })
         .await
         {
-            Ok(checked) => checked,
+            Ok(statuses) => statuses,
             Err(e) => return CheckResult::new(id, title, Fail, format!("the port test stopped: {e}")),
         }
     };
-    let mut result = CheckResult::new(id, title, Pass, String::new());
-    let mut problems = 0;
-    let mut taken: Vec<(Published, String)> = Vec::new();
-    for (p, status) in checked {
+    let mut taken: Vec<Published> = Vec::new();
+    for (p, status) in statuses {
         match status {
             PortStatus::Free => {}
-            PortStatus::Taken { address } => taken.push((p, address)),
+            PortStatus::Taken { .. } => taken.push(p),
             PortStatus::AddressUnavailable => {
-                problems += 1;
+                problems.push(p.label());
                 result.details.push(format!(
                     "{} ({}): {} is not an address of this machine, so Docker cannot publish on it; change the host address in the Compose file or leave it out",
                     p.label(),
@@ -111,25 +167,17 @@ pub async fn ports(ctx: &CheckContext<'_>) -> CheckResult {
             PortStatus::Unknown { reason } => result.details.push(format!("{} ({}): not tested: {reason}", p.label(), p.service)),
         }
     }
-    if taken.is_empty() && problems == 0 {
-        result.message = format!("all {} port(s) are free: {}", published.len(), list.join(", "));
-        return result;
-    }
-    let containers = match ctx.engine().await {
-        Ok(engine) => engine.containers(false, false).await.unwrap_or_default(),
-        Err(_) => Vec::new(),
+
+    let containers = match (taken.is_empty(), ctx.engine().await) {
+        (false, Ok(engine)) => engine.containers(false, false).await.unwrap_or_default(),
+        _ => Vec::new(),
     };
-    let variables = ctx.variables().await.ok();
-    // The value Compose uses for a variable (process environment, env files in
-    // Compose's order), else the file's own default.
-    let spec = ctx.spec();
-    let current = |name: &str, default: &str| -> String { spec.value_of(name).unwrap_or_else(|| default.to_owned()) };
     let own_project = ctx.workspace.schema.compose_project(ctx.env_name);
     let sibling_prefix = format!("{}-", ctx.workspace.schema.project);
-    let mut taken_labels: Vec<String> = Vec::new();
-    for (p, address) in &taken {
-        let holder_container = containers.iter().find(|c| publishes(c, p.port, p.protocol));
-        let line = match holder_container {
+    let mut held = 0;
+    let mut search = remap::Search::new(published.iter().map(|p| p.port).collect::<BTreeSet<u16>>());
+    for p in &taken {
+        let line = match containers.iter().find(|c| publishes(c, p.port, p.protocol)) {
             Some(c) if project_of(c).as_deref() == Some(own_project.as_str()) => {
                 result.details.push(format!("{} ({}): held by this environment's own container {}", p.label(), p.service, container_name(c)));
                 continue;
@@ -139,53 +187,47 @@ pub async fn ports(ctx: &CheckContext<'_>) -> CheckResult {
                 if let Some(project) = project.clone().filter(|p| p.starts_with(&sibling_prefix)) {
                     result.fixes.push(Fix::StopContainer { container: container_name(c), project });
                 }
-                format!(
-                    "{} ({}): held by Docker container {}{}",
-                    p.label(),
-                    p.service,
-                    container_name(c),
-                    project.map(|p| format!(" of project {p}")).unwrap_or_default()
-                )
+                let of = project.map(|p| format!(" of project {p}")).unwrap_or_default();
+                format!("{} ({}): held by Docker container {}{of}", p.label(), p.service, container_name(c))
             }
             None => {
                 let (port, protocol) = (p.port, p.protocol);
                 match tokio::task::spawn_blocking(move || ports::holder(port, protocol)).await.ok().flatten() {
                     Some(h) => format!(
-                        "{} ({}): held on {address} by process {} (pid {}){}",
+                        "{} ({}): held by process {} (pid {}){}{}",
                         p.label(),
                         p.service,
                         h.name,
                         h.pid,
-                        h.command.map(|c| format!(": {c}")).unwrap_or_default()
+                        h.address.map(|a| format!(" on {a}")).unwrap_or_default(),
+                        h.command.map(|c| format!(": {}", one_line(&c))).unwrap_or_default()
                     ),
-                    None => format!("{} ({}): in use on {address} by another user's process (not visible to you)", p.label(), p.service),
+                    None => format!("{} ({}): in use by another user's process (not visible to you)", p.label(), p.service),
                 }
             }
         };
-        problems += 1;
-        taken_labels.push(p.label());
+        problems.push(p.label());
+        held += 1;
         result.details.push(line);
-        let variable = variables.as_ref().and_then(|vars| {
-            vars.values()
-                .find(|v| current(&v.name, &v.default_value) == p.port.to_string() && v.name.to_ascii_uppercase().contains("PORT"))
-                .map(|v| v.name.clone())
-        });
-        if let Some(variable) = variable {
-            if let Some(to) = (p.port.saturating_add(1)..=p.port.saturating_add(100))
-                .find(|c| !all_ports.contains(c) && ports::status(&p.host_ip, *c, p.protocol) == PortStatus::Free)
-            {
-                result.fixes.push(Fix::RemapPort { variable, from: p.port, to });
-            }
+        match search.offer(ctx, p).await {
+            Ok(fix) if !result.fixes.contains(&fix) => result.fixes.push(fix),
+            Ok(_) => {}
+            Err(why) => result.details.push(format!("  no port remap offered for {}: {why}", p.label())),
         }
     }
-    if problems == 0 {
-        result.message = format!("all {} port(s) are free or held by this environment's own containers", published.len());
-    } else if taken_labels.is_empty() {
-        result.status = Fail;
-        result.message = format!("{problems} port(s) cannot be published here");
+    if problems.is_empty() {
+        let list: Vec<String> = published.iter().map(Published::label).collect();
+        result.message = if taken.is_empty() {
+            format!("all {} port(s) are free: {}", published.len(), list.join(", "))
+        } else {
+            format!("all {} port(s) are free or held by this environment's own containers", published.len())
+        };
     } else {
+        problems.sort();
+        problems.dedup();
         result.status = Fail;
-        result.message = format!("{problems} port(s) cannot be published: {} taken", taken_labels.join(", "));
+        let verb = if held == problems.len() { "are taken" } else { "cannot be published" };
+        result.message = format!("{} port(s) {verb}: {}", problems.len(), problems.join(", "));
     }
     result
 }

@@ -21,7 +21,7 @@ struct StackMemory {
 fn stack_memory(model: &crate::compose::ComposeModel) -> StackMemory {
     let mut stack = StackMemory { limits: 0, reservations: 0, unbounded: Vec::new(), by_service: Vec::new() };
     for (name, service) in &model.services {
-        let replicas = u64::from(service.deploy.as_ref().and_then(|d| d.replicas).unwrap_or(1));
+        let replicas = u64::from(service.replicas());
         let limit = service.memory_limit().map(|m| m.saturating_mul(replicas));
         let reservation = service.memory_reservation().map(|m| m.saturating_mul(replicas));
         stack.limits = stack.limits.saturating_add(limit.unwrap_or(0));
@@ -82,7 +82,7 @@ pub async fn memory(ctx: &CheckContext<'_>) -> CheckResult {
     if capacity < need {
         CheckResult::new(id, title, Fail, format!("{} needs {} of memory ({source}); the engine has {}", ctx.environment.title, human_bytes(need), human_bytes(capacity)))
             .with_details(details)
-            .with_details(["pick a smaller environment (first-run needs 4GB) or a larger machine".to_owned()])
+            .with_details(["pick an environment that needs less, or run it on a larger machine (or give Docker Desktop's VM more memory)".to_owned()])
     } else if facts.available < need && engine_total.is_none_or(|e| e == facts.total) {
         CheckResult::new(id, title, Warn, format!("{} needed ({source}) but only {} is free now", human_bytes(need), human_bytes(facts.available)))
             .with_details(details)

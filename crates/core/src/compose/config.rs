@@ -1,11 +1,27 @@
 //! `docker compose config --format json`: the canonical model of an environment.
 
+use std::time::Duration;
+
 use super::{ComposeCli, ComposeError, ComposeModel, ProjectSpec};
+
+/// The longest a Compose call that only reads the files (`config`) may take.
+pub const CONFIG_DEADLINE: Duration = Duration::from_secs(60);
+
+/// How long `up`, `stop`, `restart` and `down` may take by default: 120 s, or
+/// `STACKPILOT_COMPOSE_TIMEOUT` (e.g. `10m`) for a slow engine.
+pub fn lifecycle_deadline() -> Duration {
+    std::env::var("STACKPILOT_COMPOSE_TIMEOUT")
+        .ok()
+        .and_then(|text| crate::schema::Timeout::parse(&text).ok())
+        .map_or(Duration::from_secs(120), |t| t.0)
+}
 
 /// Asks Compose for the fully resolved model of a project. Variables Compose
 /// warns are unset (it substitutes an empty string) are kept in `unset_variables`.
+/// Services' `env_file`s are not read (`--no-env-resolution`): they give containers
+/// their environment, never the model's shape, and one may be a device that never ends.
 pub async fn config(cli: &ComposeCli, spec: &ProjectSpec) -> Result<ComposeModel, ComposeError> {
-    let (stdout, stderr) = run(cli, spec, &["config", "--format", "json"]).await?;
+    let (stdout, stderr) = run(cli, spec, &["config", "--no-env-resolution", "--format", "json"]).await?;
     let mut model: ComposeModel =
         serde_json::from_slice(&stdout).map_err(|source| ComposeError::Output { project: spec.name.clone(), source })?;
     model.unset_variables = unset_variables(&String::from_utf8_lossy(&stderr));
@@ -26,18 +42,38 @@ fn unset_variables(stderr: &str) -> Vec<String> {
     names
 }
 
-/// Runs a Compose subcommand for a project (secrets in the child's environment only) and
-/// returns its standard output and error; a failure becomes `Rejected` with Compose's
-/// message, warnings dropped and known secrets redacted.
+/// Runs a Compose subcommand that reads the files, within [`CONFIG_DEADLINE`].
 pub async fn run(cli: &ComposeCli, spec: &ProjectSpec, args: &[&str]) -> Result<(Vec<u8>, Vec<u8>), ComposeError> {
+    run_within(cli, spec, args, CONFIG_DEADLINE).await
+}
+
+/// Runs a Compose subcommand for a project (secrets in the child's environment only) and
+/// returns its standard output and error. Past `deadline` the child is killed and the
+/// call fails with `TimedOut`; a failure becomes `Rejected` with Compose's message and
+/// warnings (known secrets redacted), or `EngineUnreachable` when Compose could not
+/// reach the Docker engine.
+pub async fn run_within(
+    cli: &ComposeCli,
+    spec: &ProjectSpec,
+    args: &[&str],
+    deadline: Duration,
+) -> Result<(Vec<u8>, Vec<u8>), ComposeError> {
     let mut command = spec.command(cli)?;
     command.args(args);
-    let output = command
-        .output()
+    let verb = args.first().copied().unwrap_or("compose").to_owned();
+    // `kill_on_drop`: when the deadline drops the future, the child is killed.
+    let output = tokio::time::timeout(deadline, command.output())
         .await
+        .map_err(|_| ComposeError::TimedOut { project: spec.name.clone(), verb, after: deadline })?
         .map_err(|source| ComposeError::Spawn { program: cli.program().clone(), source })?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
+        if is_engine_unreachable(&stderr) {
+            return Err(ComposeError::EngineUnreachable {
+                project: spec.name.clone(),
+                message: crate::secrets::redact::redact(&first_error(&stderr)),
+            });
+        }
         return Err(ComposeError::Rejected {
             project: spec.name.clone(),
             message: crate::secrets::redact::redact(&first_error(&stderr)),
@@ -45,6 +81,13 @@ pub async fn run(cli: &ComposeCli, spec: &ProjectSpec, args: &[&str]) -> Result<
         });
     }
     Ok((output.stdout, output.stderr))
+}
+
+/// Whether Compose failed because it could not talk to the Docker engine.
+fn is_engine_unreachable(stderr: &str) -> bool {
+    ["Cannot connect to the Docker daemon", "Is the docker daemon running", "error during connect", "connection refused", "dial unix"]
+        .iter()
+        .any(|needle| stderr.contains(needle))
 }
 
 /// The messages of Compose's `level=warning` lines, each once.

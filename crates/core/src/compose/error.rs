@@ -36,6 +36,24 @@ pub enum ComposeError {
         /// (`The "MEDIA_PATH" variable is not set`).
         warnings: Vec<String>,
     },
+    /// Compose did not finish in time (the engine accepts connections but does not answer).
+    #[error("Compose did not finish `{verb}` for {project} within {} s and was stopped", after.as_secs())]
+    TimedOut {
+        /// The Compose project name.
+        project: String,
+        /// The subcommand.
+        verb: String,
+        /// The deadline.
+        after: std::time::Duration,
+    },
+    /// Compose could not reach the Docker engine.
+    #[error("the Docker engine is not answering Compose for {project}: {message}")]
+    EngineUnreachable {
+        /// The Compose project name.
+        project: String,
+        /// Compose's message.
+        message: String,
+    },
     /// The override generated from the schema's `services:` could not be written.
     #[error("cannot write the generated override {}: {source}", path.display())]
     Override {
@@ -64,6 +82,8 @@ impl Diagnostic for ComposeError {
             Self::Spawn { .. } => "ComposeMissing",
             Self::Rejected { .. } => "ComposeRejected",
             Self::Override { .. } => "OverrideUnwritable",
+            Self::TimedOut { .. } => "ComposeTimedOut",
+            Self::EngineUnreachable { .. } => "DockerUnreachable",
             Self::Output { .. } => "ComposeOutput",
         }
     }
@@ -74,6 +94,10 @@ impl Diagnostic for ComposeError {
             Self::Missing | Self::Spawn { .. } | Self::Version1 { .. } => Some(install.into()),
             Self::Rejected { message, warnings, .. } => Some(rejected_hint(message, warnings)),
             Self::Override { .. } => Some("check that the workspace folder is writable".into()),
+            Self::TimedOut { verb, .. } => Some(format!(
+                "the Docker engine may be hung: check `docker info`, restart Docker, then retry; for a slow engine give `{verb}` more time with STACKPILOT_COMPOSE_TIMEOUT (e.g. 10m)"
+            )),
+            Self::EngineUnreachable { .. } => Some("start Docker (Docker Desktop, or `sudo systemctl start docker`), then retry".into()),
             Self::Output { .. } => Some("update Docker Compose to 2.20 or newer".into()),
         }
     }
@@ -90,10 +114,12 @@ fn rejected_hint(message: &str, warnings: &[String]) -> String {
     } else if message.contains("no such file or directory") {
         "a file Compose reads is missing: create it or correct the path Compose names".to_owned()
     } else {
-        "the message above is Compose's own; `docker compose config` in the project's folder shows the same".to_owned()
+        "the message above is Compose's own, for this environment's files and env files (docs/compose.md shows the command)".to_owned()
     };
     if !warnings.is_empty() {
-        hint.push_str(&format!("; Compose also warned: {}", warnings.join("; ")));
+        let shown: Vec<&str> = warnings.iter().take(3).map(String::as_str).collect();
+        let more = if warnings.len() > 3 { format!(" (and {} more warnings)", warnings.len() - 3) } else { String::new() };
+        hint.push_str(&format!("; Compose also warned: {}{more}", shown.join("; ")));
     }
     hint
 }

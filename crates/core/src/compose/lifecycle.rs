@@ -14,10 +14,18 @@ pub struct UpOptions {
 }
 
 /// Options of `down`.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct DownOptions {
     /// Also remove named volumes (data is lost: confirm first).
     pub volumes: bool,
+    /// How long Compose may take before it is stopped.
+    pub deadline: Duration,
+}
+
+impl Default for DownOptions {
+    fn default() -> Self {
+        Self { volumes: false, deadline: super::config::lifecycle_deadline() }
+    }
 }
 
 /// `docker compose up --detach` for the project.
@@ -29,7 +37,8 @@ pub async fn up(cli: &ComposeCli, spec: &ProjectSpec, options: &UpOptions) -> Re
     if let Some(wait) = options.wait {
         args.extend(["--wait".into(), "--wait-timeout".into(), wait.as_secs().max(1).to_string()]);
     }
-    super::run(cli, spec, &args.iter().map(String::as_str).collect::<Vec<_>>()).await.map(|_| ())
+    let deadline = options.wait.map_or_else(super::config::lifecycle_deadline, |w| w + super::config::lifecycle_deadline());
+    super::config::run_within(cli, spec, &args.iter().map(String::as_str).collect::<Vec<_>>(), deadline).await.map(|_| ())
 }
 
 /// `docker compose down` for the project.
@@ -38,5 +47,5 @@ pub async fn down(cli: &ComposeCli, spec: &ProjectSpec, options: DownOptions) ->
     if options.volumes {
         args.push("--volumes".into());
     }
-    super::run(cli, spec, &args.iter().map(String::as_str).collect::<Vec<_>>()).await.map(|_| ())
+    super::config::run_within(cli, spec, &args.iter().map(String::as_str).collect::<Vec<_>>(), options.deadline).await.map(|_| ())
 }

@@ -51,6 +51,12 @@ pub struct Service {
     /// `mem_limit` (Compose prints it as a number).
     #[serde(default)]
     pub mem_limit: Option<Bytes>,
+    /// `mem_reservation`.
+    #[serde(default)]
+    pub mem_reservation: Option<Bytes>,
+    /// `scale`: the number of containers, like `deploy.replicas`.
+    #[serde(default)]
+    pub scale: Option<u32>,
     /// Service-level `gpus:` (Compose ≥ 2.30), as printed.
     #[serde(default)]
     pub gpus: Option<serde_json::Value>,
@@ -228,9 +234,19 @@ impl Service {
         }
     }
 
-    /// The memory reservation from `deploy.resources.reservations.memory`.
+    /// The memory reservation from `deploy.resources.reservations.memory`, else `mem_reservation`.
     pub fn memory_reservation(&self) -> Option<u64> {
-        self.deploy.as_ref().and_then(|d| d.resources.reservations.as_ref()).and_then(|r| r.memory).map(|b| b.0)
+        self.deploy
+            .as_ref()
+            .and_then(|d| d.resources.reservations.as_ref())
+            .and_then(|r| r.memory)
+            .or(self.mem_reservation)
+            .map(|b| b.0)
+    }
+
+    /// How many containers Compose starts: `deploy.replicas`, else `scale`, else one.
+    pub fn replicas(&self) -> u32 {
+        self.deploy.as_ref().and_then(|d| d.replicas).or(self.scale).unwrap_or(1)
     }
 
     /// The memory limit from `deploy.resources.limits.memory`, else `mem_limit`.

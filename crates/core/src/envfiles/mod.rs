@@ -164,6 +164,39 @@ pub fn quote(value: &str) -> String {
     }
 }
 
+/// The ` # comment` at the end of an assignment line, outside quotes.
+fn inline_comment(line: &str) -> Option<&str> {
+    let (mut single, mut double, mut previous) = (false, false, ' ');
+    for (i, c) in line.char_indices() {
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single && previous != '\\' => double = !double,
+            '#' if !single && !double && previous.is_whitespace() => {
+                let start = line[..i].trim_end().len();
+                return Some(&line[start..]);
+            }
+            _ => {}
+        }
+        previous = c;
+    }
+    None
+}
+
+/// Where the previous version of `path` is kept: `<file>.bak` the first time, then
+/// `<file>.bak.1`, `.bak.2`, … so that no earlier version (the user's original
+/// above all) is overwritten; past 20, the oldest numbered one is reused.
+fn backup_path(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let candidates: Vec<PathBuf> = std::iter::once(path.with_file_name(format!("{name}.bak")))
+        .chain((1..20).map(|n| path.with_file_name(format!("{name}.bak.{n}"))))
+        .collect();
+    if let Some(free) = candidates.iter().find(|p| !p.exists()) {
+        return free.clone();
+    }
+    let modified = |p: &PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    candidates.iter().skip(1).min_by_key(|p| modified(p)).cloned().unwrap_or_else(|| candidates[1].clone())
+}
+
 /// Plans adding the `missing` keys (when absent) and setting the keys of `set`, without
 /// writing: every other line stays as written; a key set twice in the file has its last
 /// assignment (the one Compose uses) replaced; nothing is appended twice.
@@ -192,7 +225,9 @@ pub fn plan(path: &Path, missing: &[(String, String)], set: &[(String, String)])
             continue;
         }
         let export = lines.get(first).is_some_and(|l| l.trim_start().starts_with("export "));
-        let new = format!("{}{key}={}", if export { "export " } else { "" }, quote(value));
+        // A one-line assignment keeps its trailing comment.
+        let comment = if last == first + 1 { lines.get(first).and_then(|l| inline_comment(l)).unwrap_or("") } else { "" };
+        let new = format!("{}{key}={}{comment}", if export { "export " } else { "" }, quote(value));
         update.diff.extend(lines[first..last].iter().map(|l| format!("- {l}")));
         update.diff.push(format!("+ {new}"));
         lines.splice(first..last, [new]);
@@ -211,8 +246,10 @@ pub fn plan(path: &Path, missing: &[(String, String)], set: &[(String, String)])
             update.added.push(k.clone());
         }
     }
-    let mut text = lines.join("\n");
-    text.push('\n');
+    // The file's own line ending is kept (CRLF from Windows editors included).
+    let newline = if old.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut text = lines.join(newline);
+    text.push_str(newline);
     update.text = text;
     Ok(update)
 }
@@ -229,10 +266,9 @@ pub fn write(mut update: EnvFileUpdate) -> Result<EnvFileUpdate, EnvFileError> {
         move |source| EnvFileError::Io { action, path, source }
     };
     let dir = path.parent().unwrap_or(Path::new("."));
-    if let Some(text) = read_text(&path)? {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let backup = path.with_file_name(format!("{name}.bak"));
-        std::fs::write(&backup, text).map_err(err("back up"))?;
+    if let Ok(bytes) = std::fs::read(&path) {
+        let backup = backup_path(&path);
+        std::fs::write(&backup, bytes).map_err(err("back up"))?;
         update.backup = Some(backup);
     }
     let (temp, mut file) = tempfile_in(dir).map_err(err("write"))?;
@@ -297,6 +333,22 @@ mod tests {
         let text = std::fs::read_to_string(&path).expect("read");
         assert_eq!(text, "# top\nexport PORT=1 # first\nA: x\nPORT=3001\n# end\n");
         assert_eq!(dotenv::parse(&text, &none).expect("parse").iter().filter(|(k, _)| k == "PORT").count(), 1);
+    }
+
+    #[test]
+    fn line_endings_trailing_comments_and_every_earlier_version_are_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(".env.dev");
+        let original = "# mine\r\nWEB_PORT=8080   # the web UI\r\nB='x # not a comment'\r\n";
+        std::fs::write(&path, original).expect("write");
+        let first = update(&path, &[], &[("WEB_PORT".into(), "8081".into())]).expect("first");
+        let second = update(&path, &[], &[("B".into(), "y".into())]).expect("second");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(text, "# mine\r\nWEB_PORT=8081   # the web UI\r\nB=y\r\n");
+        let (first, second) = (first.backup.expect("backup"), second.backup.expect("backup"));
+        assert_ne!(first, second);
+        assert_eq!(std::fs::read_to_string(first).expect("original kept"), original);
+        assert!(std::fs::read_to_string(second).expect("second").contains("WEB_PORT=8081"));
     }
 
     #[test]

@@ -126,6 +126,8 @@ pub struct PortHolder {
     pub name: String,
     /// Command line, when readable.
     pub command: Option<String>,
+    /// The address it listens on, e.g. `127.0.0.1:3000`.
+    pub address: Option<String>,
 }
 
 /// The process holding a TCP or UDP port, when this user may see it (blocking).
@@ -135,7 +137,8 @@ pub fn holder(port: u16, protocol: Protocol) -> Option<PortHolder> {
         Protocol::Udp => listeners::Protocol::UDP,
         Protocol::Sctp => return None,
     };
-    let process = listeners::get_process_by_port(port, protocol).ok()?;
+    let listener = listeners::get_all().ok()?.into_iter().find(|l| l.socket.port() == port && l.protocol == protocol)?;
+    let process = listener.process;
     let command = std::fs::read(format!("/proc/{}/cmdline", process.pid)).ok().map(|raw| {
         raw.split(|b| *b == 0)
             .filter(|part| !part.is_empty())
@@ -143,7 +146,7 @@ pub fn holder(port: u16, protocol: Protocol) -> Option<PortHolder> {
             .collect::<Vec<_>>()
             .join(" ")
     });
-    Some(PortHolder { pid: process.pid, name: process.name, command })
+    Some(PortHolder { pid: process.pid, name: process.name, command, address: Some(listener.socket.to_string()) })
 }
 
 #[cfg(test)]

@@ -6,12 +6,16 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::unit_text::UnitText;
 
+/// The longest duration accepted anywhere (a start timeout, a Compose deadline).
+pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
+
 /// A duration written in the schema as `5m`, `90s`, `1h30m` or `500ms`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Timeout(pub Duration);
 
 impl Timeout {
-    /// Parses one or more `<number><unit>` parts, units `ms`, `s`, `m`, `h`.
+    /// Parses one or more `<number><unit>` parts, units `ms`, `s`, `m`, `h`, adding up to
+    /// at most [`MAX_DURATION`] (checked arithmetic: no input overflows).
     pub fn parse(text: &str) -> Result<Self, String> {
         let hint = "write it as `30s`, `5m` or `1h30m`";
         let mut rest = text.trim();
@@ -24,20 +28,20 @@ impl Timeout {
             if digits == 0 {
                 return Err(format!("`{text}` is not a duration; {hint}"));
             }
-            let value: u64 = rest[..digits]
-                .parse()
-                .map_err(|_| format!("`{text}` is too large"))?;
+            let too_long = || format!("`{text}` is longer than the 24h allowed; {hint}");
+            let value: u64 = rest[..digits].parse().map_err(|_| too_long())?;
             rest = &rest[digits..];
             let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
-            let part = match &rest[..unit_len] {
-                "ms" => Duration::from_millis(value),
-                "s" => Duration::from_secs(value),
-                "m" => Duration::from_secs(value * 60),
-                "h" => Duration::from_secs(value * 3600),
+            let millis_per_unit: u64 = match &rest[..unit_len] {
+                "ms" => 1,
+                "s" => 1_000,
+                "m" => 60_000,
+                "h" => 3_600_000,
                 "" => return Err(format!("`{text}` has no unit; {hint}")),
                 unit => return Err(format!("`{unit}` in `{text}` is not a duration unit (ms, s, m, h); {hint}")),
             };
-            total += part;
+            let part = value.checked_mul(millis_per_unit).map(Duration::from_millis).ok_or_else(too_long)?;
+            total = total.checked_add(part).filter(|t| *t <= MAX_DURATION).ok_or_else(too_long)?;
             rest = &rest[unit_len..];
         }
         if total.is_zero() {
@@ -99,6 +103,14 @@ mod tests {
         assert!(Timeout::parse("5 minutes").unwrap_err().contains("not a duration unit"));
         assert!(Timeout::parse("m5").unwrap_err().contains("not a duration"));
         assert!(Timeout::parse("0s").unwrap_err().contains("longer than zero"));
+    }
+
+    #[test]
+    fn huge_durations_are_refused_not_overflowed() {
+        for text in ["18446744073709551615s1s", "307445734561825861m", "18446744073709551615s", "25h", "24h1ms", "99999999999999999999999h"] {
+            assert!(Timeout::parse(text).unwrap_err().contains("24h"), "{text}");
+        }
+        assert_eq!(Timeout::parse("24h"), Ok(Timeout(Duration::from_secs(86_400))));
     }
 
     #[test]

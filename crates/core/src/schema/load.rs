@@ -4,24 +4,60 @@ use std::path::Path;
 
 use serde_path_to_error::Segment;
 
-use super::{locate, Position, Schema, SchemaError, SchemaIssue, SecretSelection};
+use super::{limits, locate, Position, Schema, SchemaError, SchemaIssue, SecretSelection};
 
 /// The schema format version this Stackpilot reads.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Reads and validates the schema at `path`.
+/// Reads and validates the schema at `path`. A file above the size limit is refused
+/// before it is read whole; text that is not UTF-8 is refused with its position.
 pub fn load(path: &Path) -> Result<Schema, SchemaError> {
-    let source = std::fs::read_to_string(path)
-        .map_err(|source| SchemaError::Unreadable { path: path.to_owned(), source })?;
+    let unreadable = |source| SchemaError::Unreadable { path: path.to_owned(), source };
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    let refuse = |position: Option<Position>, message: String, hint: &str| {
+        SchemaError::Invalid(vec![SchemaIssue { file: path.to_owned(), position, key_path: String::new(), message, hint: Some(hint.to_owned()) }])
+    };
+    if size > limits::MAX_SCHEMA_BYTES as u64 {
+        return Err(refuse(
+            None,
+            format!("the file is {size} bytes; a schema may have at most {}", limits::MAX_SCHEMA_BYTES),
+            "a schema lists environments and secrets; move large data out of it",
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let source = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+            return Err(refuse(
+                Some(Position { line, column }),
+                "the file is not UTF-8 text".into(),
+                "save it as UTF-8 (most editors offer it under \"Save with encoding\")",
+            ));
+        }
+    };
     parse(&source, path)
 }
 
 /// Parses and validates schema text; `path` names the file in errors and
 /// anchors the relative compose paths.
 pub fn parse(source: &str, path: &Path) -> Result<Schema, SchemaError> {
+    if let Err(refusal) = limits::precheck(source) {
+        return Err(SchemaError::Invalid(vec![SchemaIssue {
+            file: path.to_owned(),
+            position: refusal.position,
+            key_path: String::new(),
+            message: refusal.message,
+            hint: Some(refusal.hint),
+        }]));
+    }
+    // The key positions are read once per load, however many problems there are.
+    let locator = std::cell::OnceCell::new();
     let issue = |segments: Vec<String>, message: String, hint: Option<String>| SchemaIssue {
         file: path.to_owned(),
-        position: locate::locate(source, &segments),
+        position: locator.get_or_init(|| locate::Locator::new(source)).locate(&segments),
         key_path: dotted(&segments),
         message,
         hint,
@@ -37,6 +73,26 @@ pub fn parse(source: &str, path: &Path) -> Result<Schema, SchemaError> {
     let schema: Schema = serde_path_to_error::deserialize(deserializer)
         .map_err(|error| SchemaError::Invalid(vec![parse_issue(source, path, error)]))?;
     let mut schema = schema;
+    // Variables are text for Compose: an unquoted `08.10` or `True` stays as written.
+    let locator_ref = locator.get_or_init(|| locate::Locator::new(source));
+    let raw = |segments: &[&str]| {
+        let segments: Vec<String> = segments.iter().map(|s| (*s).to_owned()).collect();
+        locator_ref.plain_scalars(&segments)
+    };
+    let shared = raw(&["variables"]);
+    for (name, value) in schema.variables.iter_mut() {
+        if let Some(text) = shared.get(name) {
+            value.0 = (*text).to_owned();
+        }
+    }
+    for (env_name, environment) in schema.environments.iter_mut() {
+        let own = raw(&["environments", env_name, "variables"]);
+        for (name, value) in environment.variables.iter_mut() {
+            if let Some(text) = own.get(name) {
+                value.0 = (*text).to_owned();
+            }
+        }
+    }
     let base = path.parent().unwrap_or(Path::new("."));
     let issues = validate(&schema)
         .into_iter()
@@ -203,9 +259,25 @@ fn validate(schema: &Schema) -> Vec<Found> {
                 Some("keep it under `secrets:` only, so its value never lands in a file".into()),
             ));
         }
-        if let Err(why) = rule.format() {
+        let too_long = [("length", rule.length), ("bytes", rule.bytes)]
+            .into_iter()
+            .find(|(_, v)| v.is_some_and(|v| v > limits::MAX_SECRET_LENGTH));
+        if let Some((key, value)) = too_long {
+            found.push((
+                path_of(&["secrets", name, key]),
+                format!("`{key}: {}` is above the {} allowed", value.unwrap_or_default(), limits::MAX_SECRET_LENGTH),
+                Some("32 to 64 is plenty for any password or key".into()),
+            ));
+        } else if let Err(why) = rule.format() {
             found.push((path_of(&["secrets", name]), why, None));
         }
+    }
+    if schema.environments.len() > limits::MAX_ENVIRONMENTS {
+        found.push((
+            path_of(&["environments"]),
+            format!("{} environments are defined; at most {} are allowed", schema.environments.len(), limits::MAX_ENVIRONMENTS),
+            Some("split the workspace, or merge environments that differ only in variables".into()),
+        ));
     }
     if schema.environments.is_empty() {
         found.push((

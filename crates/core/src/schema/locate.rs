@@ -14,14 +14,51 @@ pub struct Position {
 enum Node {
     Map(Vec<(String, Position, Node)>),
     Seq(Vec<(Position, Node)>),
-    Leaf,
+    /// A scalar, with its text as written when it is plain (unquoted).
+    Leaf(Option<String>),
 }
 
 /// Position of the key (or sequence item) at the end of `path`, or of the
 /// deepest part of it that exists.
 pub fn locate(source: &str, path: &[String]) -> Option<Position> {
-    let root = tree(source)?;
-    walk(&root, path).0
+    Locator::new(source).locate(path)
+}
+
+/// The key positions of one text, read once and asked many times.
+pub struct Locator(Option<Node>);
+
+impl Locator {
+    /// Reads the positions of `source`.
+    pub fn new(source: &str) -> Self {
+        Self(tree(source))
+    }
+
+    /// Like [`locate`], without reading the text again.
+    pub fn locate(&self, path: &[String]) -> Option<Position> {
+        walk(self.0.as_ref()?, path).0
+    }
+
+    /// The unquoted scalar values of the mapping at exactly `path`, by key, as written
+    /// (`08.10`, not `8.1`).
+    pub fn plain_scalars(&self, path: &[String]) -> std::collections::HashMap<&str, &str> {
+        let mut node = self.0.as_ref();
+        for segment in path {
+            node = match node {
+                Some(Node::Map(entries)) => entries.iter().find(|(key, _, _)| key == segment).map(|(_, _, child)| child),
+                _ => None,
+            };
+        }
+        match node {
+            Some(Node::Map(entries)) => entries
+                .iter()
+                .filter_map(|(key, _, child)| match child {
+                    Node::Leaf(Some(text)) => Some((key.as_str(), text.as_str())),
+                    _ => None,
+                })
+                .collect(),
+            _ => std::collections::HashMap::new(),
+        }
+    }
 }
 
 /// Position of the second `key` in the mapping at `path`: where a duplicate is.
@@ -61,7 +98,7 @@ fn walk<'a>(root: &'a Node, path: &[String]) -> (Option<Position>, &'a Node) {
                 .ok()
                 .and_then(|i| items.get(i))
                 .map(|(pos, child)| (*pos, child)),
-            Node::Leaf => None,
+            Node::Leaf(_) => None,
         };
         match next {
             Some((pos, child)) => {
@@ -109,7 +146,8 @@ fn read_node(parser: &mut Parser<std::str::Chars<'_>>, start: Event) -> Option<N
                 items.push((position(marker), child));
             }
         }
-        _ => Some(Node::Leaf),
+        Event::Scalar(text, yaml_rust2::scanner::TScalarStyle::Plain, ..) => Some(Node::Leaf(Some(text))),
+        _ => Some(Node::Leaf(None)),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The environment schema (version 1): model, strict loader, and errors with positions.
 
 mod duration;
+pub mod limits;
 mod error;
 mod load;
 mod locate;
@@ -10,7 +11,7 @@ mod secret_rule;
 mod size;
 mod unit_text;
 
-pub use duration::Timeout;
+pub use duration::{Timeout, MAX_DURATION};
 pub use error::{SchemaError, SchemaIssue};
 pub use load::{load, parse, SCHEMA_VERSION};
 pub use locate::{locate, Position};

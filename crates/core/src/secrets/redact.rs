@@ -10,17 +10,28 @@ fn known() -> &'static RwLock<Vec<String>> {
     KNOWN.get_or_init(|| RwLock::new(Vec::new()))
 }
 
-/// Remembers a value so later output hides it.
+/// Remembers a value so later output hides it: the value itself, whatever its length,
+/// and its base64 forms (standard, unpadded and URL-safe), as a container may print them.
 pub fn remember(value: &Sensitive<String>) {
+    use base64::{engine::general_purpose, Engine as _};
     let value = value.expose();
-    if value.len() < 6 {
-        return; // too short to be a generated secret; redacting it would mangle ordinary text
+    if value.is_empty() {
+        return;
     }
+    let bytes = value.as_bytes();
+    let forms = [
+        value.clone(),
+        general_purpose::STANDARD.encode(bytes),
+        general_purpose::STANDARD_NO_PAD.encode(bytes),
+        general_purpose::URL_SAFE_NO_PAD.encode(bytes),
+    ];
     if let Ok(mut values) = known().write() {
-        if !values.iter().any(|v| v == value) {
-            values.push(value.clone());
-            values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        for form in forms {
+            if !values.contains(&form) {
+                values.push(form);
+            }
         }
+        values.sort_by_key(|v| std::cmp::Reverse(v.len()));
     }
 }
 
@@ -82,5 +93,14 @@ mod tests {
         remember(&Sensitive::new("s3cr3t-value-123".to_owned()));
         assert_eq!(redact("password=s3cr3t-value-123;"), "password=<redacted>;");
         assert_eq!(redact("nothing here"), "nothing here");
+    }
+
+    #[test]
+    fn short_values_and_base64_forms_are_hidden_too() {
+        remember(&Sensitive::new("Qz7!x".to_owned()));
+        assert_eq!(redact("pin Qz7!x"), "pin <redacted>");
+        remember(&Sensitive::new("hunter2-but-longer".to_owned()));
+        // echo -n hunter2-but-longer | base64
+        assert_eq!(redact("Authorization: Basic aHVudGVyMi1idXQtbG9uZ2Vy"), "Authorization: Basic <redacted>");
     }
 }

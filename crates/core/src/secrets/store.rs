@@ -284,6 +284,19 @@ impl<'a> SecretStore<'a> {
         Ok(value)
     }
 
+    /// Remembers the values of the environment's secrets that exist, so that text from
+    /// its containers (logs, healthcheck output) is redacted; returns how many.
+    pub fn remember_values(&self, env: &str) -> Result<usize, SecretsError> {
+        let mut count = 0;
+        for (name, rule) in self.rules(env)? {
+            if let Some(value) = self.keychain.get(&self.service(env, rule), &name)? {
+                redact::remember(&value);
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
     /// Every secret of the environment, for the Compose child process environment.
     /// Fails listing all missing names at once.
     pub fn load(&self, env: &str) -> Result<Vec<(String, Sensitive<String>)>, SecretsError> {

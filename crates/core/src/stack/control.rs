@@ -1,5 +1,7 @@
 //! Stop, restart one service, pull, down: each under the environment's lock.
 
+use std::time::Duration;
+
 use super::{EnvLock, StackError};
 use crate::{
     compose::{self, ComposeCli, DownOptions, ProjectSpec},
@@ -7,12 +9,14 @@ use crate::{
     Workspace,
 };
 
-async fn run(workspace: &Workspace, env_name: &str, operation: &str, args: &[&str]) -> Result<(), StackError> {
+/// Runs a Compose verb under the environment's lock, within `deadline` (the lock is
+/// released when it passes: the child is killed and the error returned).
+async fn run(workspace: &Workspace, env_name: &str, operation: &str, args: &[&str], deadline: Duration) -> Result<(), StackError> {
     let project = workspace.schema.compose_project(env_name);
     let _lock = EnvLock::acquire(&project, operation)?;
     let spec = existing(workspace, env_name)?;
     let cli = ComposeCli::locate().await?;
-    compose::run(&cli, &spec, args).await?;
+    compose::run_within(&cli, &spec, args, deadline).await?;
     Ok(())
 }
 
@@ -24,9 +28,9 @@ fn existing(workspace: &Workspace, env_name: &str) -> Result<ProjectSpec, StackE
     Ok(ProjectSpec::of(workspace, env_name, environment).with_placeholder_secrets(workspace, environment))
 }
 
-/// Stops the environment's containers (they stay, with their data).
-pub async fn stop(workspace: &Workspace, env_name: &str) -> Result<(), StackError> {
-    run(workspace, env_name, "stopping", &["stop"]).await
+/// Stops the environment's containers (they stay, with their data), within `deadline`.
+pub async fn stop(workspace: &Workspace, env_name: &str, deadline: Duration) -> Result<(), StackError> {
+    run(workspace, env_name, "stopping", &["stop"], deadline).await
 }
 
 /// The services of an environment, as Compose resolves them (active profiles only).
@@ -55,12 +59,13 @@ pub async fn restart(workspace: &Workspace, env_name: &str, service: &str) -> Re
         return Err(StackError::NotRunning { service: service.to_owned(), env: env_name.to_owned() });
     }
     // `--` so that a name can never be read as one of Compose's options.
-    run(workspace, env_name, "restarting", &["restart", "--", service]).await
+    run(workspace, env_name, "restarting", &["restart", "--", service], compose::lifecycle_deadline()).await
 }
 
 /// Pulls the environment's images.
 pub async fn pull(workspace: &Workspace, env_name: &str) -> Result<(), StackError> {
-    run(workspace, env_name, "pulling", &["pull"]).await
+    // Pulls of large images are slow by nature: an hour, or more when configured.
+    run(workspace, env_name, "pulling", &["pull"], compose::lifecycle_deadline().max(Duration::from_secs(3600))).await
 }
 
 /// Removes the environment's containers and networks; named volumes only when asked

@@ -100,6 +100,22 @@ impl Diagnostic for StackError {
     }
 }
 
+/// Loads the values of the environment's secrets into the redaction list, so that what
+/// its containers print (logs, healthcheck output, exit messages) never shows them.
+/// An environment without secrets needs no keychain. Fails when the keychain cannot be
+/// read: callers then say once that lines are not redacted.
+pub async fn load_redactions(workspace: &Workspace, env_name: &str) -> Result<usize, SecretsError> {
+    let environment = workspace.environment(env_name).map_err(|e| SecretsError::Manifest { path: workspace.schema_path.clone(), detail: e.to_string() })?;
+    if workspace.schema.secret_names(environment).is_empty() {
+        return Ok(0);
+    }
+    let ws = workspace.clone();
+    let env = env_name.to_owned();
+    tokio::task::spawn_blocking(move || SecretStore::open(&ws)?.remember_values(&env))
+        .await
+        .map_err(|e| SecretsError::Manifest { path: "keychain task".into(), detail: e.to_string() })?
+}
+
 /// The full spec of an environment for Compose calls that run it: generated override
 /// written, secrets loaded from the keychain into the child environment.
 pub async fn prepare(workspace: &Workspace, env_name: &str) -> Result<ProjectSpec, StackError> {

@@ -61,7 +61,7 @@ pub async fn project_status(engine: &Engine, project: &str) -> Result<Vec<Servic
             .rev()
             .take(5)
             .rev()
-            .map(|r| format!("exit {}: {}", r.exit_code.unwrap_or(-1), r.output.unwrap_or_default().trim()))
+            .map(|r| crate::secrets::redact::redact(&format!("exit {}: {}", r.exit_code.unwrap_or(-1), r.output.unwrap_or_default().trim())))
             .collect();
         out.push(ServiceStatus {
             service,

@@ -4,6 +4,7 @@ mod compose_config;
 mod corpus;
 mod corpus_fidelity;
 mod dotenv_vectors;
+mod hostile_schemas;
 mod json_schema;
 mod schema_errors;
 mod support;

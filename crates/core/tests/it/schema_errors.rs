@@ -291,3 +291,16 @@ fn a_missing_compose_file_makes_only_its_environment_unusable() {
     assert_eq!(problems[0].position.map(|p| p.line), Some(14));
     assert!(problems[0].message.contains("`missing.override.yml` does not exist"), "{}", problems[0].message);
 }
+
+#[test]
+fn variables_keep_the_text_as_written() {
+    let text = format!("{VALID}    variables: {{ VERSION: 08.10, FLAG: True, QUOTED: \"007\" }}\nvariables:\n  SHARED: 1e3\n");
+    let (_dir, path) = workspace_with(&text);
+    let schema = schema::load(&path).expect("valid");
+    let dev = schema.environments.get("dev").expect("dev");
+    let value = |k: &str| dev.variables.get(k).map(|v| v.0.clone());
+    assert_eq!(value("VERSION").as_deref(), Some("08.10"));
+    assert_eq!(value("FLAG").as_deref(), Some("True"));
+    assert_eq!(value("QUOTED").as_deref(), Some("007"));
+    assert_eq!(schema.variables.get("SHARED").map(|v| v.0.as_str()), Some("1e3"));
+}
