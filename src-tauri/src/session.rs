@@ -8,7 +8,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use stackpilot_core::{compose::ModelCache, ErrorReport, Workspace};
+use stackpilot_core::{checks::Offered, compose::ModelCache, ErrorReport, Workspace};
 use tokio_util::sync::CancellationToken;
 
 /// State shared by every command of the app.
@@ -20,6 +20,8 @@ pub struct Session {
     /// The Compose model cache, kept across check runs.
     pub cache: Arc<ModelCache>,
     tasks: Mutex<HashMap<String, CancellationToken>>,
+    /// Per environment, what its latest check run offered: the only fixes the page may apply.
+    pub offered: Mutex<HashMap<String, Offered>>,
 }
 
 impl Session {

@@ -83,12 +83,20 @@ fn generate_reads_back_rotates_and_deletes_without_collisions() {
 #[test]
 fn the_keychain_unavailable_gives_the_documented_error() {
     let (dir, _workspace) = workspace("b");
-    let out = Command::new(crate::support::built_binary("stackpilot"))
-        .args(["secrets", "status", "web", "--workspace"])
-        .arg(dir.path())
-        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
-        .output()
-        .expect("runs");
+    let run = |verb: &str| {
+        Command::new(crate::support::built_binary("stackpilot"))
+            .args(["secrets", verb, "web", "--workspace"])
+            .arg(dir.path())
+            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+            .output()
+            .expect("runs")
+    };
+    // Names need no keychain: they come from the manifest.
+    let status = run("status");
+    assert_eq!(status.status.code(), Some(0), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(String::from_utf8_lossy(&status.stdout).contains("DB_PASSWORD"));
+    assert!(String::from_utf8_lossy(&status.stderr).contains("no value was read"));
+    let out = run("generate");
     assert_eq!(out.status.code(), Some(4));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("the keychain cannot be reached: there is no D-Bus session bus"), "{err}");

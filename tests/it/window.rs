@@ -203,6 +203,19 @@ async fn a_new_user_fixes_a_port_generates_secrets_launches_and_watches_the_dash
         let ports = wait_text(&client, "[data-check='ports'] .check-message", "taken", Duration::from_secs(30)).await?;
         let details = text(&client, "[data-check='ports'] .check-details").await?;
         shot(&client, "2-checks-failing").await?;
+        // A page that sends a fix the checks did not offer is refused by the app.
+        let forged = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\n\
+                 window.__TAURI__.core.invoke('apply_fix', {env: 'healthy', fix: {kind: 'stopContainer', container: 'anything', project: 'other'}, confirmed: null})\n\
+                 .then(() => done('applied'), (e) => done(JSON.stringify(e)));",
+                vec![],
+            )
+            .await
+            .map_err(|e| format!("forged invoke: {e}"))?;
+        if !forged.to_string().contains("FixNotOffered") {
+            return Err(format!("a fix that was not offered must be refused: {forged}"));
+        }
         click(&client, "[data-check='ports'] button.fix").await?;
         // The change to the env file is shown before it is written.
         let preview = accept_confirmation(&client, Duration::from_secs(10)).await?;

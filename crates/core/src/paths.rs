@@ -15,3 +15,42 @@ pub fn app_data_dir() -> Option<PathBuf> {
     };
     base.map(|b| b.join("stackpilot"))
 }
+
+/// Creates (or checks) one of Stackpilot's own folders: private to this user (0700),
+/// and refused when it is a symbolic link or belongs to someone else, so that nothing
+/// planted there by another user is followed or written through.
+pub fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+        match std::fs::symlink_metadata(dir) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+            }
+            Err(e) => return Err(e),
+            Ok(meta) if meta.file_type().is_symlink() || !meta.is_dir() => {
+                return Err(std::io::Error::other(format!("{} is not a folder of Stackpilot's (a link or a file)", dir.display())));
+            }
+            Ok(_) => {}
+        }
+        let meta = std::fs::symlink_metadata(dir)?;
+        let me = current_uid();
+        if meta.uid() != me {
+            return Err(std::io::Error::other(format!("{} belongs to another user (uid {})", dir.display(), meta.uid())));
+        }
+        if meta.mode() & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}
+
+/// This process's effective user id.
+#[cfg(unix)]
+pub fn current_uid() -> u32 {
+    rustix::process::geteuid().as_raw()
+}

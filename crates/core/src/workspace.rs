@@ -113,9 +113,27 @@ impl Workspace {
         Self::open(&dir)
     }
 
-    /// Walks up from `start` to the first folder that holds a schema.
+    /// Walks up from `start` to the first folder that holds a schema, like git: it
+    /// stops after the home folder, and at a folder that another user owns or that
+    /// others may write to (a schema there could be planted; it is skipped with a
+    /// warning saying why).
     pub fn discover(start: &Path) -> Option<PathBuf> {
-        start.ancestors().find(|dir| Self::schema_file(dir).is_some()).map(Path::to_path_buf)
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        for dir in start.ancestors() {
+            if let Some(why) = untrusted(dir) {
+                if Self::schema_file(dir).is_some() {
+                    tracing::warn!("skipped the schema in {}: {why}; pass --workspace {} to use it anyway", dir.display(), dir.display());
+                }
+                return None;
+            }
+            if Self::schema_file(dir).is_some() {
+                return Some(dir.to_path_buf());
+            }
+            if home.as_deref() == Some(dir) {
+                return None;
+            }
+        }
+        None
     }
 
     /// The schema file inside a folder, from the first of [`SCHEMA_LOCATIONS`] that exists.
@@ -162,5 +180,31 @@ impl Workspace {
     /// Stackpilot's own generated files for this workspace (git-ignored).
     pub fn state_dir(&self) -> PathBuf {
         self.schema_dir().join(".stackpilot")
+    }
+}
+
+/// Why a folder met while looking upwards for a schema is not trusted, if it is not:
+/// owned by another user, or writable by others without the sticky bit's protection.
+fn untrusted(dir: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(dir).ok()?;
+        let me = crate::paths::current_uid();
+        if meta.uid() != me && meta.uid() != 0 {
+            return Some(format!("the folder belongs to another user (uid {})", meta.uid()));
+        }
+        if meta.mode() & 0o002 != 0 {
+            return Some("the folder is writable by every user".into());
+        }
+        if meta.uid() != me && Workspace::schema_file(dir).is_some_and(|f| std::fs::metadata(f).is_ok_and(|m| m.uid() != me)) {
+            return Some("the schema belongs to another user".into());
+        }
+        None
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
     }
 }

@@ -1,7 +1,7 @@
 //! Running the checks live and applying their fixes.
 
 use stackpilot_core::{
-    checks::{self, CheckContext, CheckReport, CheckResult, Fix, FixOutcome},
+    checks::{self, CheckContext, CheckReport, CheckResult, Fix, FixOutcome, Offered},
     engine::disk::ReclaimItem,
     envfiles::EnvFileUpdate,
     ErrorReport,
@@ -17,10 +17,14 @@ pub async fn run_checks(session: State<'_, Session>, env: String, on_result: Cha
     let workspace = session.environment(&env)?;
     let environment = workspace.environment(&env).map_err(|e| ErrorReport::of(&e))?;
     let ctx = CheckContext::new(&workspace, &env, environment, &session.cache);
-    Ok(checks::run_checks(&ctx, |result| {
+    let report = checks::run_checks(&ctx, |result| {
         let _ = on_result.send(result.clone());
     })
-    .await)
+    .await;
+    if let Ok(mut offered) = session.offered.lock() {
+        offered.insert(env.clone(), Offered::from_report(&report));
+    }
+    Ok(report)
 }
 
 /// Exactly what the reclaim fix would remove, for the person to confirm.
@@ -30,7 +34,11 @@ pub async fn preview_reclaim(session: State<'_, Session>, env: String) -> Result
     let workspace = session.environment(&env)?;
     let environment = workspace.environment(&env).map_err(|e| ErrorReport::of(&e))?;
     let ctx = CheckContext::new(&workspace, &env, environment, &session.cache);
-    checks::reclaim_preview(&ctx).await.map_err(|e| ErrorReport::of(&e))
+    let items = checks::reclaim_preview(&ctx).await.map_err(|e| ErrorReport::of(&e))?;
+    if let Ok(mut offered) = session.offered.lock() {
+        offered.entry(env.clone()).or_default().set_preview(items.clone());
+    }
+    Ok(items)
 }
 
 /// The exact change an env-file fix would make (`null` for other fixes), shown before it is written.
@@ -54,6 +62,9 @@ pub async fn apply_fix(
 ) -> Result<FixOutcome, ErrorReport> {
     let workspace = session.environment(&env)?;
     let environment = workspace.environment(&env).map_err(|e| ErrorReport::of(&e))?;
+    // The page is not trusted: only what the latest check run offered is applied.
+    let admitted = session.offered.lock().map(|o| o.get(&env).cloned().unwrap_or_default()).unwrap_or_default();
+    admitted.admit(&fix, confirmed.as_deref()).map_err(|e| ErrorReport::of(&e))?;
     let ctx = CheckContext::new(&workspace, &env, environment, &session.cache);
     checks::apply(&ctx, &fix, confirmed.as_deref()).await.map_err(|e| ErrorReport::of(&e))
 }

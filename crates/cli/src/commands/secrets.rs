@@ -113,6 +113,9 @@ pub fn cmd_secrets(workspace: Option<&Path>, command: SecretsCommand) -> Result<
     match command {
         SecretsCommand::Status(args) => {
             let status = store.status(&args.environment).map_err(fail)?;
+            if let Some(problem) = store.keychain_problem() {
+                eprintln!("note: {problem}; the names and dates below come from Stackpilot's manifest, no value was read");
+            }
             if args.json {
                 print_json(&status)?;
             } else {

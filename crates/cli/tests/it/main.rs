@@ -2,5 +2,6 @@
 
 mod check;
 mod envs;
+mod lifecycle;
 mod schema_check;
 mod support;

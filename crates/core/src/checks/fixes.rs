@@ -51,6 +51,12 @@ pub enum FixError {
     /// A destructive fix was asked for without its confirmed preview.
     #[error("`{0}` removes data: preview it and pass the confirmed list")]
     NeedsPreview(&'static str),
+    /// The fix is not one the latest check run offered.
+    #[error("`{0}` with these details was not offered by the latest check of this environment")]
+    NotOffered(&'static str),
+    /// A confirmed item was not in the preview.
+    #[error("`{0}` was not in the reclaim preview that was confirmed")]
+    NotPreviewed(String),
 }
 
 impl Diagnostic for FixError {
@@ -60,6 +66,7 @@ impl Diagnostic for FixError {
             Self::Secrets(e) => e.code(),
             Self::Engine(e) => e.code(),
             Self::NeedsPreview(_) => "FixNeedsConfirmation",
+            Self::NotOffered(_) | Self::NotPreviewed(_) => "FixNotOffered",
         }
     }
 
@@ -69,6 +76,7 @@ impl Diagnostic for FixError {
             Self::Secrets(e) => e.hint(),
             Self::Engine(e) => e.hint(),
             Self::NeedsPreview(_) => Some("call the preview first and confirm it".into()),
+            Self::NotOffered(_) | Self::NotPreviewed(_) => Some("run the checks again and use the fixes they offer".into()),
         }
     }
 }

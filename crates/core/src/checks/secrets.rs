@@ -22,6 +22,20 @@ pub async fn secrets(ctx: &CheckContext<'_>) -> CheckResult {
         return CheckResult::new(id, title, Pass, format!("{} uses no secrets", ctx.environment.title));
     }
     let missing: Vec<String> = status.iter().filter(|s| !s.present).map(|s| s.name.clone()).collect();
+    if missing.len() < status.len() {
+        // The manifest says they exist; the start needs their values: can they be read now?
+        let workspace = ctx.workspace.clone();
+        let env = ctx.env_name.to_owned();
+        match tokio::task::spawn_blocking(move || SecretStore::open(&workspace)?.remember_values(&env)).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => {
+                return CheckResult::new(id, title, Fail, format!("the secrets cannot be read: {e}"))
+                    .with_details(e.hint())
+                    .with_details(["the start passes them to Compose, so it would fail the same way".to_owned()])
+            }
+            Err(e) => return CheckResult::new(id, title, Fail, format!("the keychain lookup stopped: {e}")),
+        }
+    }
     if missing.is_empty() {
         CheckResult::new(id, title, Pass, format!("all {} secret(s) are in the {}", status.len(), crate::secrets::Keychain::display_name()))
     } else {

@@ -7,6 +7,15 @@ use super::{ComposeCli, ComposeError, ComposeModel, ProjectSpec};
 /// The longest a Compose call that only reads the files (`config`) may take.
 pub const CONFIG_DEADLINE: Duration = Duration::from_secs(60);
 
+/// The deadline of `config` calls: [`CONFIG_DEADLINE`], or less with
+/// `STACKPILOT_CONFIG_TIMEOUT` (e.g. `10s`).
+pub fn config_deadline() -> Duration {
+    std::env::var("STACKPILOT_CONFIG_TIMEOUT")
+        .ok()
+        .and_then(|text| crate::schema::Timeout::parse(&text).ok())
+        .map_or(CONFIG_DEADLINE, |t| t.0.min(CONFIG_DEADLINE))
+}
+
 /// How long `up`, `stop`, `restart` and `down` may take by default: 120 s, or
 /// `STACKPILOT_COMPOSE_TIMEOUT` (e.g. `10m`) for a slow engine.
 pub fn lifecycle_deadline() -> Duration {
@@ -18,8 +27,8 @@ pub fn lifecycle_deadline() -> Duration {
 
 /// Asks Compose for the fully resolved model of a project. Variables Compose
 /// warns are unset (it substitutes an empty string) are kept in `unset_variables`.
-/// Services' `env_file`s are not read (`--no-env-resolution`): they give containers
-/// their environment, never the model's shape, and one may be a device that never ends.
+/// Services' environments are not resolved (`--no-env-resolution`): they never shape
+/// the model the checks read.
 pub async fn config(cli: &ComposeCli, spec: &ProjectSpec) -> Result<ComposeModel, ComposeError> {
     let (stdout, stderr) = run(cli, spec, &["config", "--no-env-resolution", "--format", "json"]).await?;
     let mut model: ComposeModel =
@@ -42,9 +51,9 @@ fn unset_variables(stderr: &str) -> Vec<String> {
     names
 }
 
-/// Runs a Compose subcommand that reads the files, within [`CONFIG_DEADLINE`].
+/// Runs a Compose subcommand that reads the files, within [`config_deadline`].
 pub async fn run(cli: &ComposeCli, spec: &ProjectSpec, args: &[&str]) -> Result<(Vec<u8>, Vec<u8>), ComposeError> {
-    run_within(cli, spec, args, CONFIG_DEADLINE).await
+    run_within(cli, spec, args, config_deadline()).await
 }
 
 /// Runs a Compose subcommand for a project (secrets in the child's environment only) and

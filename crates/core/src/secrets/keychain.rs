@@ -15,7 +15,7 @@ pub struct Keychain {
 }
 
 /// Why the keychain could not be used.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum KeychainError {
     /// No D-Bus session bus to reach the Secret Service on.
     #[error("the keychain cannot be reached: there is no D-Bus session bus ({detail})")]

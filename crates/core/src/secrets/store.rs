@@ -142,7 +142,9 @@ pub struct ImportReport {
 /// The secrets of one workspace's project.
 pub struct SecretStore<'a> {
     workspace: &'a Workspace,
-    keychain: Keychain,
+    /// Opened with the store; a keychain that cannot be reached fails only the calls
+    /// that need values (the names-only manifest still answers `status`).
+    keychain: Result<Keychain, KeychainError>,
     manifest_path: PathBuf,
 }
 
@@ -151,7 +153,17 @@ impl<'a> SecretStore<'a> {
     pub fn open(workspace: &'a Workspace) -> Result<Self, SecretsError> {
         let dir = crate::paths::app_data_dir().ok_or(SecretsError::NoDataDir)?;
         let manifest_path = dir.join("secrets").join(format!("{}.json", workspace.schema.project));
-        Ok(Self { workspace, keychain: Keychain::open()?, manifest_path })
+        Ok(Self { workspace, keychain: Keychain::open(), manifest_path })
+    }
+
+    /// Why the keychain cannot be reached, when it cannot.
+    pub fn keychain_problem(&self) -> Option<&KeychainError> {
+        self.keychain.as_ref().err()
+    }
+
+    /// The keychain, or why it cannot be reached (the manifest works without it).
+    fn keychain(&self) -> Result<&Keychain, KeychainError> {
+        self.keychain.as_ref().map_err(Clone::clone)
     }
 
     /// Where the names-only manifest is kept.
@@ -226,13 +238,13 @@ impl<'a> SecretStore<'a> {
                 continue;
             }
             let service = self.service(env, rule);
-            let adopted = match self.keychain.get(&service, &name)? {
+            let adopted = match self.keychain()?.get(&service, &name)? {
                 Some(existing) => {
                     redact::remember(&existing);
                     true
                 }
                 None => {
-                    self.keychain.set(&service, &name, &self.new_value(&name, rule)?)?;
+                    self.keychain()?.set(&service, &name, &self.new_value(&name, rule)?)?;
                     false
                 }
             };
@@ -253,7 +265,7 @@ impl<'a> SecretStore<'a> {
         };
         let mut rotated = Vec::new();
         for (name, rule) in targets {
-            self.keychain.set(&self.service(env, rule), &name, &self.new_value(&name, rule)?)?;
+            self.keychain()?.set(&self.service(env, rule), &name, &self.new_value(&name, rule)?)?;
             let entry = manifest.secrets.entry(Self::scope_key(env, &name, rule)).or_insert(Times { created: now(), rotated: None });
             entry.rotated = Some(now());
             manifest.save(&self.manifest_path)?;
@@ -277,7 +289,7 @@ impl<'a> SecretStore<'a> {
     pub fn reveal(&self, env: &str, name: &str) -> Result<Sensitive<String>, SecretsError> {
         let rule = self.rule_for(env, name)?;
         let value = self
-            .keychain
+            .keychain()?
             .get(&self.service(env, rule), name)?
             .ok_or_else(|| SecretsError::Missing { env: env.to_owned(), names: vec![name.to_owned()] })?;
         redact::remember(&value);
@@ -289,7 +301,7 @@ impl<'a> SecretStore<'a> {
     pub fn remember_values(&self, env: &str) -> Result<usize, SecretsError> {
         let mut count = 0;
         for (name, rule) in self.rules(env)? {
-            if let Some(value) = self.keychain.get(&self.service(env, rule), &name)? {
+            if let Some(value) = self.keychain()?.get(&self.service(env, rule), &name)? {
                 redact::remember(&value);
                 count += 1;
             }
@@ -303,7 +315,7 @@ impl<'a> SecretStore<'a> {
         let mut values = Vec::new();
         let mut missing = Vec::new();
         for (name, rule) in self.rules(env)? {
-            match self.keychain.get(&self.service(env, rule), &name)? {
+            match self.keychain()?.get(&self.service(env, rule), &name)? {
                 Some(value) => {
                     redact::remember(&value);
                     values.push((name, value));
@@ -326,7 +338,7 @@ impl<'a> SecretStore<'a> {
             if rule.scope == SecretScope::Shared {
                 continue;
             }
-            if self.keychain.delete(&self.service(env, rule), &name)? {
+            if self.keychain()?.delete(&self.service(env, rule), &name)? {
                 deleted.push(name.clone());
             }
             manifest.secrets.remove(&Self::scope_key(env, &name, rule));
@@ -352,8 +364,8 @@ impl<'a> SecretStore<'a> {
             let value = Sensitive::new(value);
             redact::remember(&value);
             let service = self.service(env, rule);
-            self.keychain.set(&service, &name, &value)?;
-            if self.keychain.get(&service, &name)?.as_ref() != Some(&value) {
+            self.keychain()?.set(&service, &name, &value)?;
+            if self.keychain()?.get(&service, &name)?.as_ref() != Some(&value) {
                 return Err(SecretsError::Verify { name });
             }
             let key = Self::scope_key(env, &name, rule);

@@ -35,3 +35,18 @@ fn an_unknown_environment_lists_the_known_ones() {
     assert_eq!(error.code(), "UnknownEnvironment");
     assert!(error.hint().expect("hint").contains("production"));
 }
+
+#[cfg(unix)]
+#[test]
+fn discovery_stops_at_a_folder_others_can_write_to() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let shared = dir.path().join("shared");
+    let mine = shared.join("mine/deeper");
+    std::fs::create_dir_all(&mine).expect("mkdir");
+    std::fs::write(shared.join("stackpilot.yaml"), "version: 1\nproject: planted\nenvironments: {}\n").expect("planted schema");
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    assert_eq!(stackpilot_core::Workspace::discover(&mine), None, "a schema in a folder everyone may write to is not picked up");
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    assert_eq!(stackpilot_core::Workspace::discover(&mine), Some(shared));
+}
