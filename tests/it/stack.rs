@@ -341,3 +341,39 @@ fn base64_of(value: &str) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(value)
 }
+
+#[tokio::test]
+async fn an_adopted_project_starts_on_the_data_docker_compose_left_in_its_volumes() {
+    busybox_image();
+    let temp = tempfile::tempdir().expect("tempdir");
+    let dir = temp.path().join(format!("adopt{}", std::process::id()));
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("compose.yaml"),
+        "services:\n  store:\n    image: stackpilot-test/busybox:1\n    command: [\"sleep\", \"3600\"]\n    volumes: [\"data:/data\"]\nvolumes:\n  data: {}\n",
+    )
+    .expect("compose");
+    let compose = |args: &[&str]| Command::new("docker").arg("compose").args(args).current_dir(&dir).output().expect("docker compose");
+    // The user's own way, before Stackpilot: start, write data, remove the containers.
+    assert!(compose(&["up", "-d"]).status.success());
+    assert!(compose(&["exec", "-T", "store", "sh", "-c", "echo written-before-adoption > /data/hello"]).status.success());
+    assert!(compose(&["down"]).status.success(), "down keeps the named volume");
+
+    let stackpilot = |args: &[&str]| {
+        Command::new(built_binary("stackpilot")).args(args).current_dir(&dir).env_remove("STACKPILOT_WORKSPACE").output().expect("stackpilot")
+    };
+    let refused = stackpilot(&["envs"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("run `stackpilot init`"), "{}", String::from_utf8_lossy(&refused.stderr));
+    let init = stackpilot(&["init"]);
+    assert!(init.status.success(), "{}{}", String::from_utf8_lossy(&init.stdout), String::from_utf8_lossy(&init.stderr));
+    let again = stackpilot(&["init"]);
+    assert_eq!(again.status.code(), Some(2), "an existing schema is never overwritten");
+    let up = stackpilot(&["up", "default"]);
+    let text = format!("{}{}", String::from_utf8_lossy(&up.stdout), String::from_utf8_lossy(&up.stderr));
+    let read = compose(&["exec", "-T", "store", "cat", "/data/hello"]);
+    let data = String::from_utf8_lossy(&read.stdout).into_owned();
+    let _ = compose(&["down", "--volumes"]);
+    assert!(up.status.success(), "{text}");
+    assert_eq!(data.trim(), "written-before-adoption", "the same volume, the same data: {text}");
+}

@@ -48,6 +48,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Envs(commands::envs::EnvsArgs),
+    Init(commands::init::InitArgs),
     Check(commands::check::CheckArgs),
     Up(commands::up::UpArgs),
     Status(commands::status::StatusArgs),
@@ -85,6 +86,7 @@ fn main() -> ExitCode {
             Command::Down(args) => commands::lifecycle::cmd_down(cli.workspace.as_deref(), args).await,
             Command::Check(args) => commands::check::cmd_check(cli.workspace.as_deref(), args).await,
             Command::Envs(args) => commands::envs::cmd_envs(cli.workspace.as_deref(), args).await,
+            Command::Init(args) => commands::init::cmd_init(args).await,
             Command::Secrets(command) => commands::secrets::cmd_secrets(cli.workspace.as_deref(), command),
             Command::Schema(command) => commands::schema::cmd_schema(cli.workspace.as_deref(), command),
         }

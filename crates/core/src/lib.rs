@@ -1,6 +1,7 @@
 //! Stackpilot's engine: everything both front ends need, and nothing about windows or terminals.
 #![deny(missing_docs)]
 
+pub mod adopt;
 pub mod checks;
 pub mod compose;
 pub mod diagnostic;

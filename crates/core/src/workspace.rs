@@ -10,6 +10,9 @@ use crate::{
 /// Where a schema is looked for inside a folder, in order.
 pub const SCHEMA_LOCATIONS: [&str; 3] = ["configs/environment_schema.yaml", "environment_schema.yaml", "stackpilot.yaml"];
 
+/// The file names `docker compose` picks in a folder.
+pub const COMPOSE_FILES: [&str; 4] = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
+
 /// An opened workspace: its schema, loaded and validated.
 #[derive(Debug, Clone)]
 pub struct Workspace {
@@ -42,6 +45,12 @@ pub enum WorkspaceError {
         #[source]
         source: std::io::Error,
     },
+    /// The folder has a Compose project but no schema.
+    #[error("{} has a Compose project but no Stackpilot schema", dir.display())]
+    ComposeWithoutSchema {
+        /// The folder.
+        dir: PathBuf,
+    },
     /// The environment is not in the schema.
     #[error("there is no environment `{name}` in {}", schema.display())]
     UnknownEnvironment {
@@ -60,6 +69,7 @@ impl Diagnostic for WorkspaceError {
             Self::NotFound { .. } => "WorkspaceNotFound",
             Self::Schema(e) => e.code(),
             Self::DefaultUnavailable { .. } => "WorkspaceNotFound",
+            Self::ComposeWithoutSchema { .. } => "NoSchema",
             Self::UnknownEnvironment { .. } => "UnknownEnvironment",
         }
     }
@@ -72,6 +82,9 @@ impl Diagnostic for WorkspaceError {
             Self::Schema(SchemaError::Unreadable { .. }) => Some("check the path and its permissions".into()),
             Self::Schema(SchemaError::Invalid(_)) => Some("fix the lines named above; `stackpilot schema check` re-checks the file".into()),
             Self::DefaultUnavailable { .. } => Some("set XDG_DATA_HOME to a writable folder, or pass --workspace".into()),
+            Self::ComposeWithoutSchema { .. } => Some(
+                "run `stackpilot init` to adopt it (it proposes environments from what Compose resolves and keeps your project name and volumes); --workspace picks another folder".into(),
+            ),
             Self::UnknownEnvironment { known, .. } => Some(format!("choose one of: {}", known.join(", "))),
         }
     }
@@ -101,8 +114,13 @@ impl Workspace {
         if let Some(path) = std::env::var_os("STACKPILOT_WORKSPACE").filter(|p| !p.is_empty()) {
             return Self::open(Path::new(&path));
         }
-        if let Some(found) = std::env::current_dir().ok().as_deref().and_then(Self::discover) {
+        let here = std::env::current_dir().ok();
+        if let Some(found) = here.as_deref().and_then(Self::discover) {
             return Self::open(&found);
+        }
+        // A Compose project without a schema is not silently swapped for the built-in stack.
+        if let Some(dir) = here.filter(|d| COMPOSE_FILES.iter().any(|f| d.join(f).is_file())) {
+            return Err(WorkspaceError::ComposeWithoutSchema { dir });
         }
         let dir = crate::default_workspace::default_dir().ok_or_else(|| WorkspaceError::DefaultUnavailable {
             dir: PathBuf::from("~/.local/share/stackpilot/default-workspace"),

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod envs;
+pub mod init;
 pub mod lifecycle;
 pub mod logs;
 pub mod schema;

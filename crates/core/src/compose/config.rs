@@ -32,7 +32,7 @@ pub fn lifecycle_deadline() -> Duration {
 pub async fn config(cli: &ComposeCli, spec: &ProjectSpec) -> Result<ComposeModel, ComposeError> {
     let (stdout, stderr) = run(cli, spec, &["config", "--no-env-resolution", "--format", "json"]).await?;
     let mut model: ComposeModel =
-        serde_json::from_slice(&stdout).map_err(|source| ComposeError::Output { project: spec.name.clone(), source })?;
+        serde_json::from_slice(&stdout).map_err(|source| ComposeError::Output { project: spec.label(), source })?;
     model.unset_variables = unset_variables(&String::from_utf8_lossy(&stderr));
     Ok(model)
 }
@@ -73,18 +73,18 @@ pub async fn run_within(
     // `kill_on_drop`: when the deadline drops the future, the child is killed.
     let output = tokio::time::timeout(deadline, command.output())
         .await
-        .map_err(|_| ComposeError::TimedOut { project: spec.name.clone(), verb, after: deadline })?
+        .map_err(|_| ComposeError::TimedOut { project: spec.label(), verb, after: deadline })?
         .map_err(|source| ComposeError::Spawn { program: cli.program().clone(), source })?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         if is_engine_unreachable(&stderr) {
             return Err(ComposeError::EngineUnreachable {
-                project: spec.name.clone(),
+                project: spec.label(),
                 message: crate::secrets::redact::redact(&first_error(&stderr)),
             });
         }
         return Err(ComposeError::Rejected {
-            project: spec.name.clone(),
+            project: spec.label(),
             message: crate::secrets::redact::redact(&first_error(&stderr)),
             warnings: warnings(&stderr).iter().map(|w| crate::secrets::redact::redact(w)).collect(),
         });

@@ -36,6 +36,8 @@ pub struct ProjectSpec {
     pub secrets: Vec<(String, Sensitive<String>)>,
     /// The override generated from the schema's `services:`, written before Compose runs.
     pub generated: Option<GeneratedOverride>,
+    /// The folder Compose runs in; `None`: wherever Stackpilot runs (paths are absolute).
+    pub working_dir: Option<PathBuf>,
 }
 
 /// The project's own `.env`: Compose reads it from the project folder, which is the
@@ -69,6 +71,23 @@ impl ProjectSpec {
             variables,
             secrets: Vec::new(),
             generated,
+            working_dir: None,
+        }
+    }
+
+    /// A project exactly as `docker compose -f FILE…` run in `folder` sees it: Compose
+    /// picks the project name (`name:`, `COMPOSE_PROJECT_NAME`, the folder's name) and
+    /// reads the folder's `.env` itself. For adopting a folder that has no schema yet.
+    pub fn in_folder(folder: &Path, files: Vec<PathBuf>, profiles: Vec<String>) -> Self {
+        Self {
+            name: String::new(),
+            files,
+            profiles,
+            env_files: Vec::new(),
+            variables: Vec::new(),
+            secrets: Vec::new(),
+            generated: None,
+            working_dir: Some(folder.to_path_buf()),
         }
     }
 
@@ -92,7 +111,12 @@ impl ProjectSpec {
             generated.write()?;
         }
         let mut command = cli.command();
-        command.arg("--project-name").arg(&self.name);
+        if let Some(dir) = &self.working_dir {
+            command.current_dir(dir);
+        }
+        if !self.name.is_empty() {
+            command.arg("--project-name").arg(&self.name);
+        }
         for file in &self.files {
             command.arg("--file").arg(file);
         }
@@ -120,6 +144,14 @@ impl ProjectSpec {
             self.variables.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).or_else(|| std::env::var(key).ok())
         };
         envfiles::resolved(&self.env_files, &lookup).into_iter().rev().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// The project's name for messages: its Compose name, or its folder when Compose picks the name.
+    pub fn label(&self) -> String {
+        if !self.name.is_empty() {
+            return self.name.clone();
+        }
+        self.working_dir.as_ref().map_or_else(|| "the project".to_owned(), |d| format!("the project in {}", d.display()))
     }
 
     /// The files Compose reads for this project (Compose files and env files), for messages.

@@ -26,5 +26,5 @@ pub struct ComposeVariable {
 /// Asks Compose which variables the project's files reference.
 pub async fn variables(cli: &ComposeCli, spec: &ProjectSpec) -> Result<BTreeMap<String, ComposeVariable>, ComposeError> {
     let (output, _) = super::config::run(cli, spec, &["config", "--variables", "--format", "json"]).await?;
-    serde_json::from_slice(&output).map_err(|source| ComposeError::Output { project: spec.name.clone(), source })
+    serde_json::from_slice(&output).map_err(|source| ComposeError::Output { project: spec.label(), source })
 }

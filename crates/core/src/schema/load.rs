@@ -286,6 +286,11 @@ fn validate(schema: &Schema) -> Vec<Found> {
             Some("add at least one, for example `dev:` with `title` and `compose`".into()),
         ));
     }
+    if schema.environments.len() > limits::MAX_ENVIRONMENTS {
+        return found;
+    }
+    // Compose project → the first environment that uses it.
+    let mut projects: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
     for (env_name, env) in schema.environments.iter() {
         let at = |rest: &[&str]| {
             let mut segments = path_of(&["environments", env_name]);
@@ -297,6 +302,23 @@ fn validate(schema: &Schema) -> Vec<Found> {
                 at(&[]),
                 format!("`{env_name}` cannot be an environment name"),
                 Some("use lowercase letters, digits, `-` and `_`, starting with a letter or digit".into()),
+            ));
+        }
+        if let Some(name) = &env.project_name {
+            if !is_name(name) {
+                found.push((
+                    at(&["project_name"]),
+                    format!("`{}` cannot be a Compose project name", name.escape_debug()),
+                    Some("use lowercase letters, digits, `-` and `_`, starting with a letter or digit".into()),
+                ));
+            }
+        }
+        let project = env.project_name.clone().unwrap_or_else(|| format!("{}-{env_name}", schema.project));
+        if let Some(other) = projects.insert(project.clone(), env_name) {
+            found.push((
+                at(&["project_name"]),
+                format!("{env_name} would use Compose project `{project}`, which {other} uses too: they would share containers and volumes"),
+                Some(format!("give one of them its own `project_name` (the default is `{}-<env>`)", schema.project)),
             ));
         }
         if env.compose.is_empty() {

@@ -24,9 +24,12 @@ pub use secret_rule::{charset_alphabet, SecretFormat, MIN_ENTROPY_BITS};
 pub use size::ByteSize;
 
 impl Schema {
-    /// The Compose project name of an environment: `<project>-<env>`.
+    /// The Compose project name of an environment: its `project_name`, else `<project>-<env>`.
     pub fn compose_project(&self, environment: &str) -> String {
-        format!("{}-{environment}", self.project)
+        self.environments
+            .get(environment)
+            .and_then(|e| e.project_name.clone())
+            .unwrap_or_else(|| format!("{}-{environment}", self.project))
     }
 
     /// The problems that make an environment unusable (none for a usable one).

@@ -39,6 +39,10 @@ pub struct Environment {
     pub description: Option<String>,
     /// Compose files, relative to the schema file, in override order.
     pub compose: Vec<String>,
+    /// The Compose project name; default `<project>-<env>`. An adopted project keeps the
+    /// name `docker compose` used in its folder, so its volumes and networks stay its own.
+    #[serde(default)]
+    pub project_name: Option<String>,
     /// Compose profiles to activate.
     #[serde(default)]
     pub profiles: Vec<String>,

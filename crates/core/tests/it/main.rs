@@ -1,5 +1,6 @@
 //! Integration tests of stackpilot-core: real files, the real Compose CLI.
 
+mod adopt;
 mod compose_config;
 mod corpus;
 mod corpus_fidelity;

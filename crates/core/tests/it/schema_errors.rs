@@ -304,3 +304,14 @@ fn variables_keep_the_text_as_written() {
     assert_eq!(value("QUOTED").as_deref(), Some("007"));
     assert_eq!(schema.variables.get("SHARED").map(|v| v.0.as_str()), Some("1e3"));
 }
+
+#[test]
+fn two_environments_that_would_share_a_compose_project_are_refused_at_the_line() {
+    let text = format!("{VALID}    project_name: shared\n  other:\n    title: Other\n    compose: [docker-compose.yml]\n    project_name: shared\n");
+    let (_dir, path) = workspace_with(&text);
+    let error = schema::load(&path).expect_err("refused");
+    let issue = &error.issues()[0];
+    assert_eq!(issue.key_path, "environments.other.project_name");
+    assert_eq!(issue.position.map(|p| p.line), Some(16));
+    assert!(issue.message.contains("`shared`, which dev uses too"), "{}", issue.message);
+}
