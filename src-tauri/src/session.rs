@@ -8,7 +8,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use stackpilot_core::{checks::Offered, compose::ModelCache, ErrorReport, Workspace};
+use stackpilot_core::{checks::Offered, compose::ModelCache, recent::Recent, ErrorReport, Workspace};
 use tokio_util::sync::CancellationToken;
 
 /// State shared by every command of the app.
@@ -40,19 +40,32 @@ impl Session {
         Self { initial, ..Self::default() }
     }
 
-    /// Opens (re-reads) a workspace and makes it current.
+    /// Opens (re-reads) a workspace and makes it current; one the person chose becomes
+    /// the first of the remembered projects, so that the next launch returns to it.
     pub fn open(&self, path: Option<PathBuf>) -> Result<Workspace, ErrorReport> {
-        let workspace = Workspace::resolve(path.as_deref().or(self.initial.as_deref())).map_err(|e| ErrorReport::of(&e))?;
+        let chosen = path.as_deref().or(self.initial.as_deref());
+        let workspace = Workspace::resolve(chosen).map_err(|e| ErrorReport::of(&e))?;
         if let Ok(mut slot) = self.workspace.lock() {
             *slot = Some(workspace.clone());
+        }
+        if chosen.is_none() {
+            return Ok(workspace);
+        }
+        if let Err(error) = Recent::remember(&workspace.root) {
+            tracing::warn!(%error, "the project list could not be saved");
         }
         Ok(workspace)
     }
 
-    /// The current workspace, re-read from disk so edits are seen; opens the initial one first.
+    /// The current workspace, re-read from disk so edits are seen; opens the initial one
+    /// first, else the project open last, else the usual resolution.
     pub fn workspace(&self) -> Result<Workspace, ErrorReport> {
         let current = self.workspace.lock().ok().and_then(|w| w.as_ref().map(|w| w.root.clone()));
-        self.open(current)
+        let last = || Recent::load().current.filter(|p| p.is_dir());
+        match current.or_else(|| if self.initial.is_none() { last() } else { None }) {
+            Some(path) => self.open(Some(path)),
+            None => self.open(None),
+        }
     }
 
     /// The current workspace, and the name of one of its environments (validated).

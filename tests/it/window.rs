@@ -22,6 +22,8 @@ static ONE_WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 struct Driver {
     child: Child,
     port: u16,
+    /// The app's own settings folder (the remembered projects), unless the test gives one.
+    _settings: Option<tempfile::TempDir>,
 }
 
 impl Driver {
@@ -39,6 +41,11 @@ impl Driver {
         for (key, value) in env {
             command.env(key, value);
         }
+        // Never the person's own list of projects: a fresh one unless the test keeps its own.
+        let settings = (!env.iter().any(|(k, _)| *k == "XDG_CONFIG_HOME")).then(|| tempfile::tempdir().expect("settings"));
+        if let Some(dir) = &settings {
+            command.env("XDG_CONFIG_HOME", dir.path());
+        }
         for key in remove {
             command.env_remove(key);
         }
@@ -48,7 +55,7 @@ impl Driver {
             assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
             std::thread::sleep(Duration::from_millis(50));
         }
-        Self { child, port }
+        Self { child, port, _settings: settings }
     }
 
     async fn open(&self, args: &[String]) -> Client {
@@ -302,3 +309,85 @@ async fn a_crashing_service_shows_its_exit_code_and_log_lines_in_the_window() {
     assert_eq!(state, "exited (1)");
 }
 
+
+#[tokio::test]
+async fn a_plain_compose_folder_is_adopted_started_and_reopened_after_a_relaunch() {
+    let _turn = ONE_WINDOW.lock().await;
+    busybox_image();
+    let temp = tempfile::tempdir().expect("tempdir");
+    let folder = temp.path().join(format!("fxadopt{}", std::process::id()));
+    std::fs::create_dir(&folder).expect("mkdir");
+    std::fs::write(
+        folder.join("compose.yaml"),
+        format!(
+            "services:\n  web:\n    image: stackpilot-test/busybox:1\n    command: [\"sh\", \"-c\", \"echo adopted web up; echo ok > /www/index.html && exec httpd -f -p 8080 -h /www\"]\n    ports: [\"127.0.0.1:{}:8080\"]\n    healthcheck: {{ test: [\"CMD\", \"wget\", \"-q\", \"-O\", \"/dev/null\", \"http://127.0.0.1:8080/\"], interval: 1s, retries: 30 }}\n",
+            free_port()
+        ),
+    )
+    .expect("compose");
+    let home = tempfile::tempdir().expect("app dirs");
+    let (data, config) = (home.path().join("data"), home.path().join("config"));
+    let env: [(&str, &Path); 2] = [("XDG_DATA_HOME", &data), ("XDG_CONFIG_HOME", &config)];
+    let path = folder.display().to_string();
+
+    let driver = Driver::start("adopt", &env, &["STACKPILOT_WORKSPACE"]);
+    let client = driver.open(&[]).await;
+    let result = async {
+        find(&client, ".welcome", Duration::from_secs(30)).await?;
+        let input = find(&client, ".open-folder input", Duration::from_secs(5)).await?;
+        input.send_keys(&path).await.map_err(|e| e.to_string())?;
+        click(&client, ".open-folder button").await?; // 1: open the folder
+        let proposal = wait_text(&client, ".adopt-view", "Adopt this project", Duration::from_secs(30)).await?;
+        shot(&client, "8-adopt").await?;
+        click(&client, ".adopt-view button.create").await?; // 2: write the schema
+        click(&client, "[data-environment='default'] .card-button").await?; // 3: pick it
+        find(&client, ".checks-view button.continue:not([disabled])", Duration::from_secs(30)).await?;
+        click(&client, ".checks-view button.continue").await?;
+        wait_text(&client, ".secrets-view caption", "uses no secrets", Duration::from_secs(30)).await?;
+        click(&client, ".secrets-view button.continue:not([disabled])").await?;
+        wait_text(&client, ".launch-view .run-status", "is ready", Duration::from_secs(90)).await?;
+        click(&client, ".launch-view button.primary").await?;
+        wait_text(&client, ".log-view", "adopted web up", Duration::from_secs(30)).await?;
+        shot(&client, "9-adopted-dashboard").await?;
+        Ok::<_, String>(proposal)
+    }
+    .await;
+    if result.is_err() {
+        let _ = shot(&client, "FAILED-adopt").await;
+    }
+    let _ = client.close().await;
+    drop(driver);
+    let proposal = result.expect("the folder is adopted and started in the window");
+    assert!(proposal.contains(&format!("fxadopt{}", std::process::id())), "the project keeps its name: {proposal}");
+    assert!(folder.join("stackpilot.yaml").is_file());
+
+    // Relaunched with no folder: the app returns to the project open last, and to the
+    // dashboard of its environment that runs.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let driver = Driver::start("relaunch", &env, &["STACKPILOT_WORKSPACE"]);
+    let client = driver.open(&[]).await;
+    let relaunched = async {
+        find(&client, ".dashboard-view", Duration::from_secs(30)).await?;
+        wait_text(&client, ".dashboard-view", "Default dashboard", Duration::from_secs(10)).await?;
+        let shown = client
+            .execute("return document.getElementById('workspace-path').textContent", vec![])
+            .await
+            .map_err(|e| e.to_string())?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        shot(&client, "10-relaunch").await?;
+        if !shown.contains(&path) {
+            return Err(format!("the header names {shown:?}, not {path}"));
+        }
+        Ok::<_, String>(shown)
+    }
+    .await;
+    if relaunched.is_err() {
+        let _ = shot(&client, "FAILED-relaunch").await;
+    }
+    let _ = client.close().await;
+    drop(driver);
+    let _ = Command::new("docker").args(["compose", "down"]).current_dir(&folder).output();
+    relaunched.expect("a relaunch returns to the last project");
+}

@@ -61,7 +61,10 @@ function channel(onMessage) {
  * @typedef {{file: string, position: {line: number, column: number} | null, key_path: string, message: string, hint: string | null}} SchemaIssue
  * @typedef {{name: string, title: string, description: string | null, project: string,
  *   compose_files: string[], profiles: string[], requires: Requirements, needs_gpu: boolean, problems: SchemaIssue[], services: ServiceList}} EnvironmentSummary
- * @typedef {{root: string, schema: string, project: string, environments: EnvironmentSummary[], running: string[], explicit: boolean}} WorkspaceView
+ * @typedef {{root: string, schema: string, project: string, environments: EnvironmentSummary[], running: string[], explicit: boolean, recent: string[]}} WorkspaceView
+ * @typedef {{name: string, title: string, compose: string[], compose_source: string, project_name: string, profiles: string[], gpu: string | null, memory: [number, string] | null, wait_for: string[], secrets: string[], services: string[]}} ProposedEnvironment
+ * @typedef {{folder: string, project: string, environments: ProposedEnvironment[], secrets: {name: string, reason: string, plaintext_in: string[]}[], notes: string[]}} Proposal
+ * @typedef {{schema: string, imported: string[], workspace: WorkspaceView}} AdoptedView
  * @typedef {{kind: string, [key: string]: unknown}} Fix
  * @typedef {{id: string, title: string, status: 'pass'|'warn'|'fail'|'skipped', message: string, details: string[], fixes: Fix[], elapsed_ms: number}} CheckResult
  * @typedef {{results: CheckResult[], summary: {pass: number, warn: number, fail: number, skipped: number}, elapsed_ms: number}} CheckReport
@@ -80,6 +83,12 @@ function channel(onMessage) {
 export const listEnvironments = () => invoke('list_environments');
 /** @param {string | null} path @returns {Promise<WorkspaceView>} */
 export const openWorkspace = (path) => invoke('open_workspace', { path });
+/** @returns {Promise<string[]>} */
+export const recentProjects = () => invoke('recent_projects');
+/** @param {string} path @returns {Promise<Proposal>} */
+export const proposeAdoption = (path) => invoke('propose_adoption', { path });
+/** @param {string} path @param {{name: string, rename: string, include: boolean}[]} choices @returns {Promise<AdoptedView>} */
+export const adoptProject = (path, choices) => invoke('adopt_project', { path, choices });
 /** @param {string} url */
 export const openUrl = (url) => invoke('open_url', { url });
 

@@ -4,10 +4,11 @@ import { DashboardView } from './dashboard-view.js';
 import { EnvironmentList } from './environment-list.js';
 import { ErrorPanel } from './error-panel.js';
 import { el } from './format.js';
-import { listEnvironments, openWorkspace } from './ipc.js';
+import { listEnvironments, openWorkspace, proposeAdoption, recentProjects } from './ipc.js';
+import { AdoptView } from './adopt-view.js';
 import { LaunchView } from './launch-view.js';
 import { SecretsView } from './secrets-view.js';
-import { recentWorkspaces, rememberWorkspace, WelcomeView } from './welcome-view.js';
+import { WelcomeView } from './welcome-view.js';
 
 /** @typedef {import('./ipc.js').WorkspaceView} WorkspaceView */
 
@@ -57,7 +58,6 @@ function titleOf(env) {
 function environments(view) {
   workspace = view;
   workspacePath.textContent = view.root;
-  rememberWorkspace(view.root);
   const list = new EnvironmentList(view);
   list.addEventListener('select', (e) => checks(/** @type {CustomEvent} */ (e).detail));
   show(list.element, 'environments');
@@ -108,16 +108,39 @@ function dashboard(env) {
   view.load().then(() => view.start()).catch((error) => failure('The environment could not be read', error, () => dashboard(env), view.element));
 }
 
-function welcome() {
-  const view = new WelcomeView();
-  view.addEventListener('open', async (e) => {
-    loading();
-    try {
-      environments(await openWorkspace(/** @type {CustomEvent} */ (e).detail));
-    } catch (error) {
-      failure('The workspace could not be opened', error, welcome);
-    }
-  });
+/**
+ * Opens a folder typed or picked by the person; one with Compose files and no schema
+ * goes to the adopt screen.
+ * @param {string | null} path
+ */
+async function openFolder(path) {
+  loading();
+  try {
+    environments(await openWorkspace(path));
+  } catch (error) {
+    const e = /** @type {import('./ipc.js').StackpilotError} */ (error);
+    if (e.code === 'NoSchema' && path) adopt(path);
+    else failure('The workspace could not be opened', error, welcome);
+  }
+}
+
+/** @param {string} path */
+async function adopt(path) {
+  loading('Reading the project the way docker compose does…');
+  try {
+    const view = new AdoptView(path, await proposeAdoption(path));
+    view.addEventListener('back', welcome);
+    view.addEventListener('adopted', (e) => environments(/** @type {CustomEvent} */ (e).detail.workspace));
+    show(view.element, 'environments');
+  } catch (error) {
+    failure('This folder could not be adopted', error, () => adopt(path));
+  }
+}
+
+async function welcome() {
+  const recent = await recentProjects().catch(() => []);
+  const view = new WelcomeView(recent);
+  view.addEventListener('open', (e) => openFolder(/** @type {CustomEvent} */ (e).detail));
   show(view.element, 'welcome');
 }
 
@@ -125,7 +148,7 @@ async function boot() {
   loading();
   try {
     const view = await listEnvironments();
-    if (!view.explicit && recentWorkspaces().length === 0 && !view.running.length) {
+    if (!view.explicit && view.recent.length === 0 && !view.running.length) {
       welcome(); // first run: say what Stackpilot does and let the person choose
       return;
     }

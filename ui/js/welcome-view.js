@@ -1,25 +1,9 @@
 // First run: what Stackpilot does, and opening a workspace.
 import { button, el } from './format.js';
 
-const RECENT_KEY = 'stackpilot.recent';
-
-/** @returns {string[]} */
-export function recentWorkspaces() {
-  try {
-    return JSON.parse(localStorage.getItem(RECENT_KEY) ?? '[]');
-  } catch {
-    return [];
-  }
-}
-
-/** @param {string} path */
-export function rememberWorkspace(path) {
-  const recent = [path, ...recentWorkspaces().filter((p) => p !== path)].slice(0, 5);
-  localStorage.setItem(RECENT_KEY, JSON.stringify(recent));
-}
-
 export class WelcomeView extends EventTarget {
-  constructor() {
+  /** @param {string[]} recent projects opened before, most recent first */
+  constructor(recent) {
     super();
     const view = el('section', 'welcome');
     view.append(el('h1', undefined, 'Welcome to Stackpilot'));
@@ -29,7 +13,7 @@ export class WelcomeView extends EventTarget {
     const form = el('form', 'open-folder');
     const input = el('input');
     input.type = 'text';
-    input.placeholder = '/path/to/project (a folder with configs/environment_schema.yaml)';
+    input.placeholder = '/path/to/project (a Compose project, adopted if it has no schema yet)';
     input.setAttribute('aria-label', 'Workspace folder');
     const submit = el('button', undefined, 'Open folder');
     submit.type = 'submit';
@@ -40,7 +24,6 @@ export class WelcomeView extends EventTarget {
     });
     open.append(form);
     view.append(open);
-    const recent = recentWorkspaces();
     if (recent.length) {
       view.append(el('h2', undefined, 'Recent'));
       const list = el('ul', 'recent');

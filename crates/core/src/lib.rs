@@ -11,6 +11,7 @@ pub mod environments;
 pub mod envfiles;
 pub mod host;
 pub mod paths;
+pub mod recent;
 pub mod schema;
 pub mod secrets;
 pub mod stack;

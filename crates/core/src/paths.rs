@@ -16,6 +16,16 @@ pub fn app_data_dir() -> Option<PathBuf> {
     base.map(|b| b.join("stackpilot"))
 }
 
+/// Stackpilot's settings folder: `$XDG_CONFIG_HOME/stackpilot` (`~/.config/stackpilot`),
+/// `~/Library/Application Support/stackpilot`, or `%APPDATA%\\stackpilot`.
+pub fn app_config_dir() -> Option<PathBuf> {
+    if cfg!(target_os = "macos") || cfg!(windows) {
+        return app_data_dir();
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    std::env::var_os("XDG_CONFIG_HOME").map(PathBuf::from).or_else(|| home.map(|h| h.join(".config"))).map(|b| b.join("stackpilot"))
+}
+
 /// Creates (or checks) one of Stackpilot's own folders: private to this user (0700),
 /// and refused when it is a symbolic link or belongs to someone else, so that nothing
 /// planted there by another user is followed or written through.

@@ -97,7 +97,13 @@ impl Workspace {
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
             (dir, path.to_path_buf())
         } else {
-            let found = Self::schema_file(path).ok_or_else(|| WorkspaceError::NotFound { dir: path.to_path_buf() })?;
+            let found = Self::schema_file(path).ok_or_else(|| {
+                if COMPOSE_FILES.iter().any(|f| path.join(f).is_file()) {
+                    WorkspaceError::ComposeWithoutSchema { dir: path.to_path_buf() }
+                } else {
+                    WorkspaceError::NotFound { dir: path.to_path_buf() }
+                }
+            })?;
             (path.to_path_buf(), found)
         };
         let schema = schema::load(&schema_path)?;

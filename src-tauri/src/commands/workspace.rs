@@ -1,9 +1,10 @@
 //! Opening the workspace and listing its environments.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use stackpilot_core::{
+    adopt::{self, Choice, Proposal},
     engine::Engine,
     environments::{self, EnvironmentSummary},
     stack::status::project_status,
@@ -25,6 +26,8 @@ pub struct WorkspaceView {
     running: Vec<String>,
     /// Whether the app was started on this workspace (`--workspace` or `$STACKPILOT_WORKSPACE`).
     explicit: bool,
+    /// Projects opened before, most recent first.
+    recent: Vec<PathBuf>,
 }
 
 async fn view(workspace: stackpilot_core::Workspace, explicit: bool) -> WorkspaceView {
@@ -44,7 +47,50 @@ async fn view(workspace: stackpilot_core::Workspace, explicit: bool) -> Workspac
         environments,
         running,
         explicit,
+        recent: stackpilot_core::recent::Recent::load().projects,
     }
+}
+
+/// The projects opened before, most recent first (for the welcome screen and the switcher).
+#[tauri::command]
+#[tracing::instrument]
+pub fn recent_projects() -> Vec<PathBuf> {
+    stackpilot_core::recent::Recent::load().projects
+}
+
+/// What `stackpilot init` would write for a folder that has Compose files and no schema.
+#[tauri::command]
+#[tracing::instrument]
+pub async fn propose_adoption(path: String) -> Result<Proposal, ErrorReport> {
+    adopt::propose(Path::new(path.trim())).await.map_err(|e| ErrorReport::of(&e))
+}
+
+/// Adopts a folder with the person's choices: writes its schema, imports the plaintext
+/// secret values of its env files into the keychain, and opens it.
+#[tauri::command]
+#[tracing::instrument(skip(session, choices))]
+pub async fn adopt_project(session: State<'_, Session>, path: String, choices: Vec<Choice>) -> Result<AdoptedView, ErrorReport> {
+    let proposal = adopt::propose(Path::new(path.trim())).await.map_err(|e| ErrorReport::of(&e))?;
+    let proposal = proposal.choose(&choices).map_err(|e| ErrorReport::of(&e))?;
+    let schema = adopt::write(&proposal).map_err(|e| ErrorReport::of(&e))?;
+    let workspace = session.open(Some(schema.clone()))?;
+    let imported = {
+        let (workspace, proposal) = (workspace.clone(), proposal.clone());
+        tokio::task::spawn_blocking(move || adopt::import_plaintext(&workspace, &proposal)).await.unwrap_or_default()
+    };
+    Ok(AdoptedView { schema, imported, workspace: view(workspace, true).await })
+}
+
+/// The result of adopting a folder.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdoptedView {
+    /// The schema written.
+    schema: PathBuf,
+    /// What happened to plaintext secret values, for people.
+    imported: Vec<String>,
+    /// The adopted project, opened.
+    workspace: WorkspaceView,
 }
 
 /// Lists the environments of the current workspace (re-read from disk).

@@ -110,6 +110,9 @@ pub enum AdoptError {
         #[source]
         source: std::io::Error,
     },
+    /// A choice made in the adopt screen cannot be applied.
+    #[error("{0}")]
+    BadChoice(String),
     /// The written schema does not load: a bug in the inference, reported rather than written.
     #[error("the proposed schema does not load ({0}); please report this")]
     Invalid(String),
@@ -123,6 +126,7 @@ impl Diagnostic for AdoptError {
             Self::Compose { source } | Self::NeedsEnv { source, .. } => source.code(),
             Self::Write { .. } => "SchemaUnwritable",
             Self::Invalid(_) => "Internal",
+            Self::BadChoice(_) => "InvalidChoice",
         }
     }
 
@@ -136,8 +140,94 @@ impl Diagnostic for AdoptError {
             )),
             Self::Write { .. } => Some("check the folder's permissions".into()),
             Self::Invalid(_) => None,
+            Self::BadChoice(_) => Some("change the names, then press Create again".into()),
         }
     }
+}
+
+/// What the person decided about one proposed environment: keep it (under a new name)
+/// or leave it out.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Choice {
+    /// The proposed name.
+    pub name: String,
+    /// The name to use.
+    pub rename: String,
+    /// Whether to keep it.
+    pub include: bool,
+}
+
+impl Proposal {
+    /// The proposal with the person's choices applied; names must be valid and distinct,
+    /// and at least one environment must stay.
+    pub fn choose(mut self, choices: &[Choice]) -> Result<Self, AdoptError> {
+        let mut kept = Vec::new();
+        for mut env in std::mem::take(&mut self.environments) {
+            let Some(choice) = choices.iter().find(|c| c.name == env.name) else {
+                kept.push(env);
+                continue;
+            };
+            if !choice.include {
+                continue;
+            }
+            let name = choice.rename.trim().to_owned();
+            let valid = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+            if !valid {
+                return Err(AdoptError::BadChoice(format!("`{name}` cannot be an environment name: use lowercase letters, digits, `-` and `_`")));
+            }
+            if name != env.name && env.project_name != self.project {
+                env.project_name = format!("{}-{name}", self.project);
+            }
+            env.name = name;
+            kept.push(env);
+        }
+        if kept.is_empty() {
+            return Err(AdoptError::BadChoice("keep at least one environment".into()));
+        }
+        let mut names: Vec<&str> = kept.iter().map(|e| e.name.as_str()).collect();
+        names.sort_unstable();
+        if let Some(twice) = names.windows(2).find(|w| w[0] == w[1]) {
+            return Err(AdoptError::BadChoice(format!("two environments are called `{}`", twice[0])));
+        }
+        let used: std::collections::BTreeSet<&String> = kept.iter().flat_map(|e| e.secrets.iter()).collect();
+        self.secrets.retain(|s| used.contains(&s.name));
+        self.environments = kept;
+        Ok(self)
+    }
+}
+
+/// Stores the plaintext secret values of the folder's env files in the keychain, each
+/// read back to verify (the files are left as they are): the folder's `.env` first,
+/// then `.env.<env>`, as Compose lets the later one win. Returns what happened, for people.
+pub fn import_plaintext(workspace: &Workspace, proposal: &Proposal) -> Vec<String> {
+    if proposal.secrets.iter().all(|s| s.plaintext_in.is_empty()) {
+        return Vec::new();
+    }
+    let store = match crate::secrets::SecretStore::open(workspace) {
+        Ok(store) => store,
+        Err(e) => return vec![format!("secrets not imported: {e}")],
+    };
+    let mut said = Vec::new();
+    for env in &proposal.environments {
+        let own = format!(".env.{}", env.name);
+        for file in [".env", own.as_str()] {
+            let holds = proposal.secrets.iter().any(|s| env.secrets.contains(&s.name) && s.plaintext_in.iter().any(|f| f == file));
+            if !holds {
+                continue;
+            }
+            match store.import(&env.name, &proposal.folder.join(file)) {
+                Ok(report) if !report.stored.is_empty() => said.push(format!(
+                    "imported into the keychain for {}: {} (from {file}, read back and verified)",
+                    env.name,
+                    report.stored.join(", ")
+                )),
+                Ok(_) => {}
+                Err(e) => said.push(format!("{file} of {} not imported: {e}; run `stackpilot secrets import {} {file}` later", env.name, env.name)),
+            }
+        }
+    }
+    said
 }
 
 /// The schema file `init` writes in a folder.

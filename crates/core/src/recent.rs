@@ -1,0 +1,46 @@
+//! The projects a person opened, most recent first, and the one open last: kept in the
+//! settings folder so that the app returns to it and lists the others.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// How many projects are remembered.
+const KEPT: usize = 10;
+
+/// The remembered projects.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Recent {
+    /// The project open last.
+    pub current: Option<PathBuf>,
+    /// Projects opened, most recent first (the current one included).
+    pub projects: Vec<PathBuf>,
+}
+
+fn file() -> Option<PathBuf> {
+    crate::paths::app_config_dir().map(|d| d.join("projects.json"))
+}
+
+impl Recent {
+    /// The remembered projects; none when the file is missing or unreadable.
+    pub fn load() -> Self {
+        file().and_then(|f| std::fs::read(f).ok()).and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
+    }
+
+    /// Makes `root` the current project and the first of the list (written atomically).
+    pub fn remember(root: &Path) -> std::io::Result<Self> {
+        let mut recent = Self::load();
+        recent.projects.retain(|p| p != root);
+        recent.projects.insert(0, root.to_path_buf());
+        recent.projects.truncate(KEPT);
+        recent.current = Some(root.to_path_buf());
+        let path = file().ok_or_else(|| std::io::Error::other("no settings folder (HOME is not set)"))?;
+        if let Some(dir) = path.parent() {
+            crate::paths::private_dir(dir)?;
+        }
+        let temp = path.with_extension(format!("json.{}.tmp", std::process::id()));
+        std::fs::write(&temp, serde_json::to_vec_pretty(&recent).map_err(std::io::Error::other)?)?;
+        std::fs::rename(&temp, &path)?;
+        Ok(recent)
+    }
+}
