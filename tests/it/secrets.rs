@@ -220,3 +220,23 @@ async fn no_secret_value_lands_in_a_file_or_a_command_line() {
     store.delete("web").expect("clean up");
     assert!(leaks.is_empty(), "secret values found: {leaks:#?}");
 }
+
+#[tokio::test]
+async fn a_secret_deleted_from_the_keychain_outside_stackpilot_fails_the_check_not_the_start() {
+    let (_dir, workspace) = workspace("gone");
+    let store = SecretStore::open(&workspace).expect("keychain");
+    store.generate_missing("other").expect("generate");
+    let service = format!("stackpilot:{}:other", workspace.schema.project);
+    assert!(stackpilot_core::secrets::Keychain::open().expect("keychain").delete(&service, "DB_PASSWORD").expect("delete"));
+    let cache = stackpilot_core::compose::ModelCache::default();
+    let environment = workspace.environment("other").expect("other");
+    let ctx = stackpilot_core::checks::CheckContext::new(&workspace, "other", environment, &cache);
+    let report = stackpilot_core::checks::run_checks(&ctx, |_| {}).await;
+    let secrets = report.get("secrets").expect("secrets");
+    assert_eq!(secrets.status, stackpilot_core::checks::CheckStatus::Fail, "{secrets:?}");
+    assert!(secrets.message.contains("recorded but not in the") && secrets.message.contains("DB_PASSWORD"), "{}", secrets.message);
+    assert_eq!(secrets.fixes, [stackpilot_core::checks::Fix::GenerateSecrets]);
+    stackpilot_core::checks::apply(&ctx, &stackpilot_core::checks::Fix::GenerateSecrets, None).await.expect("the fix applies");
+    let again = stackpilot_core::checks::run_checks(&ctx, |_| {}).await;
+    assert_eq!(again.get("secrets").expect("secrets").status, stackpilot_core::checks::CheckStatus::Pass, "{:?}", again.get("secrets"));
+}

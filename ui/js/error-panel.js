@@ -16,7 +16,12 @@ export class ErrorPanel extends EventTarget {
     if (hint) panel.append(el('p', 'hint', `What to do: ${hint}`));
     const retry = el('button', 'retry', 'Try again');
     retry.addEventListener('click', () => this.dispatchEvent(new Event('retry')));
-    panel.append(retry);
+    // Never a dead end: another project can always be opened from here.
+    const projects = el('button', 'projects', 'Open another project');
+    projects.addEventListener('click', () => this.dispatchEvent(new Event('projects')));
+    const actions = el('div', 'actions');
+    actions.append(retry, projects);
+    panel.append(actions);
     this.element = panel;
   }
 }

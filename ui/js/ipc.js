@@ -85,6 +85,7 @@ export const listEnvironments = () => invoke('list_environments');
 export const openWorkspace = (path) => invoke('open_workspace', { path });
 /** @returns {Promise<string[]>} */
 export const recentProjects = () => invoke('recent_projects');
+
 /** @param {string} path @returns {Promise<Proposal>} */
 export const proposeAdoption = (path) => invoke('propose_adoption', { path });
 /** @param {string} path @param {{name: string, rename: string, include: boolean}[]} choices @returns {Promise<AdoptedView>} */

@@ -46,6 +46,7 @@ function failure(title, error, retry, view) {
   if (view && !app.contains(view)) return;
   const panel = new ErrorPanel(title, /** @type {Error} */ (error));
   panel.addEventListener('retry', retry);
+  panel.addEventListener('projects', () => welcome());
   show(panel.element, '');
 }
 

@@ -23,6 +23,7 @@ export class WelcomeView extends EventTarget {
       this.#open(input.value);
     });
     open.append(form);
+
     view.append(open);
     if (recent.length) {
       view.append(el('h2', undefined, 'Recent'));

@@ -35,7 +35,7 @@ impl Failure {
     pub fn from_stack(error: &stackpilot_core::stack::StackError) -> Self {
         let exit = match error.code() {
             "NotRunning" => EXIT_CHECK_FAILED,
-            "DockerUnreachable" | "ComposeTimedOut" | "ComposeMissing" | "EngineUnreachable" => EXIT_SYSTEM,
+            "DockerUnreachable" | "ComposeTimedOut" | "ComposeMissing" | "ComposeVersion1" | "EngineUnreachable" | "LockUnavailable" => EXIT_SYSTEM,
             code if code.starts_with("Keychain") || code.starts_with("Docker") => EXIT_SYSTEM,
             _ => EXIT_INPUT,
         };

@@ -69,6 +69,7 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .with_writer(|| stackpilot_core::secrets::redact::RedactingStderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none())
         .init();
     stackpilot_core::secrets::redact::install_panic_hook();
     let cli = Cli::parse();

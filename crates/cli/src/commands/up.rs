@@ -102,7 +102,7 @@ pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, 
         }
     })
     .await
-    .map_err(|e| Failure::input(&e))?;
+    .map_err(|e| Failure::from_stack(&e))?;
     if args.json {
         print_json(&report)?;
     } else {

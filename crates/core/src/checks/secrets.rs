@@ -26,7 +26,12 @@ pub async fn secrets(ctx: &CheckContext<'_>) -> CheckResult {
         // The manifest says they exist; the start needs their values: can they be read now?
         let workspace = ctx.workspace.clone();
         let env = ctx.env_name.to_owned();
-        match tokio::task::spawn_blocking(move || SecretStore::open(&workspace)?.remember_values(&env)).await {
+        match tokio::task::spawn_blocking(move || SecretStore::open(&workspace)?.missing_values(&env)).await {
+            Ok(Ok(gone)) if !gone.is_empty() => {
+                return CheckResult::new(id, title, Fail, format!("{} secret(s) are recorded but not in the {}: {}", gone.len(), crate::secrets::Keychain::display_name(), gone.join(", ")))
+                    .with_details(["they were removed from the keychain outside Stackpilot; generating them again gives new values".to_owned()])
+                    .with_fix(Fix::GenerateSecrets)
+            }
             Ok(Ok(_)) => {}
             Ok(Err(e)) => {
                 return CheckResult::new(id, title, Fail, format!("the secrets cannot be read: {e}"))

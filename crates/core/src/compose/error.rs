@@ -54,6 +54,12 @@ pub enum ComposeError {
         /// Compose's message.
         message: String,
     },
+    /// A file of the project is missing, or is not a regular file (a device, a pipe).
+    #[error("{} is not a file Compose can read", path.display())]
+    NotAFile {
+        /// The file.
+        path: PathBuf,
+    },
     /// The override generated from the schema's `services:` could not be written.
     #[error("cannot write the generated override {}: {source}", path.display())]
     Override {
@@ -83,6 +89,7 @@ impl Diagnostic for ComposeError {
             Self::Rejected { .. } => "ComposeRejected",
             Self::Override { .. } => "OverrideUnwritable",
             Self::TimedOut { .. } => "ComposeTimedOut",
+            Self::NotAFile { .. } => "ComposeFileMissing",
             Self::EngineUnreachable { .. } => "DockerUnreachable",
             Self::Output { .. } => "ComposeOutput",
         }
@@ -94,9 +101,13 @@ impl Diagnostic for ComposeError {
             Self::Missing | Self::Spawn { .. } | Self::Version1 { .. } => Some(install.into()),
             Self::Rejected { message, warnings, .. } => Some(rejected_hint(message, warnings)),
             Self::Override { .. } => Some("check that the workspace folder is writable".into()),
+            Self::TimedOut { verb, .. } if verb == "config" => Some(
+                "Compose kept reading the files: a Compose or env file may be a device, a pipe or huge; check the files the environment lists (STACKPILOT_CONFIG_TIMEOUT shortens the wait, 60 s at most)".into(),
+            ),
             Self::TimedOut { verb, .. } => Some(format!(
                 "the Docker engine may be hung: check `docker info`, restart Docker, then retry; for a slow engine give `{verb}` more time with STACKPILOT_COMPOSE_TIMEOUT (e.g. 10m)"
             )),
+            Self::NotAFile { .. } => Some("correct the path in the schema's `compose` list (or the env file); `stackpilot schema check` names the line".into()),
             Self::EngineUnreachable { .. } => Some("start Docker (Docker Desktop, or `sudo systemctl start docker`), then retry".into()),
             Self::Output { .. } => Some("update Docker Compose to 2.20 or newer".into()),
         }

@@ -110,6 +110,13 @@ impl ProjectSpec {
         if let Some(generated) = &self.generated {
             generated.write()?;
         }
+        // A missing file, a device or a pipe in their place would fail or hang Compose.
+        let base = self.working_dir.as_deref().unwrap_or(Path::new("."));
+        for file in self.files.iter().chain(&self.env_files) {
+            if !base.join(file).is_file() || std::fs::metadata(base.join(file)).is_ok_and(|m| !m.file_type().is_file()) {
+                return Err(ComposeError::NotAFile { path: file.clone() });
+            }
+        }
         let mut command = cli.command();
         if let Some(dir) = &self.working_dir {
             command.current_dir(dir);

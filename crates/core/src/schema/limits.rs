@@ -69,7 +69,8 @@ fn depth(source: &str) -> Result<(), Refusal> {
                 '\'' if !double => single = !single,
                 '"' if !single && previous != '\\' => double = !double,
                 '#' if !single && !double && previous.is_whitespace() => break,
-                '[' | '{' if !single && !double => flow += 1,
+                // `[`/`{` open a collection only where a node starts (`a[` is plain text).
+                '[' | '{' if !single && !double && (previous.is_whitespace() || ":-,[{".contains(previous)) => flow += 1,
                 ']' | '}' if !single && !double => flow = flow.saturating_sub(1),
                 _ => {}
             }
@@ -122,6 +123,13 @@ fn events(source: &str) -> Result<(), Refusal> {
             Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
                 nodes += 1;
                 open.push((anchor > 0).then_some((anchor, nodes, bytes)));
+                // The parser's own nesting, whatever the notation (`- - - …` on one line too).
+                if open.len() > MAX_DEPTH {
+                    return Err(at(
+                        format!("the file nests deeper than {MAX_DEPTH} levels"),
+                        "a schema needs five levels; check for runaway nesting here",
+                    ));
+                }
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 if let Some(Some((anchor, start_nodes, start_bytes))) = open.pop() {
@@ -175,6 +183,15 @@ mod tests {
         assert!(refused(&text).contains("aliases"), "{}", refused(&text));
         let big = format!("x: &big \"{}\"\ny: [{}]\n", "a".repeat(600_000), vec!["*big"; 8].join(","));
         assert!(refused(&big).contains("aliases"), "{}", refused(&big));
+    }
+
+    #[test]
+    fn nesting_is_counted_in_every_notation() {
+        let dashes = format!("{}x\n", "- ".repeat(500));
+        assert!(refused(&dashes).contains("nests deeper"), "{}", refused(&dashes));
+        let after_plain: String = std::iter::once("a: b[\n".to_owned()).chain((0..80).map(|i| format!("{}k{i}:\n", " ".repeat(i * 2)))).collect();
+        assert!(refused(&after_plain).contains("nests deeper"), "{}", refused(&after_plain));
+        assert!(precheck("a: \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n  still the same text\"\n").is_ok());
     }
 
     #[test]

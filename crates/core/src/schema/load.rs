@@ -26,7 +26,8 @@ pub fn load(path: &Path) -> Result<Schema, SchemaError> {
     }
     let bytes = std::fs::read(path).map_err(unreadable)?;
     let source = match String::from_utf8(bytes) {
-        Ok(text) => text,
+        // A byte order mark (some Windows editors write one) is not part of the text.
+        Ok(text) => text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text),
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
@@ -358,7 +359,7 @@ fn validate(schema: &Schema) -> Vec<Found> {
                     Some("Compose service names use letters, digits, `_`, `.` and `-`, starting with a letter or digit".into()),
                 ));
             }
-            if settings.cpus.is_some_and(|c| !(c > 0.0)) {
+            if settings.cpus.is_some_and(|c| !(c > 0.0) || !c.is_finite()) {
                 found.push((at(&["services", service, "cpus"]), "`cpus` must be greater than zero".into(), None));
             }
         }

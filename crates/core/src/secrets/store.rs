@@ -234,10 +234,12 @@ impl<'a> SecretStore<'a> {
         let mut done = Vec::new();
         for (name, rule) in self.rules(env)? {
             let key = Self::scope_key(env, &name, rule);
-            if manifest.secrets.contains_key(&key) {
+            let service = self.service(env, rule);
+            // Recorded and in the keychain: nothing to do. Recorded but gone from the
+            // keychain (removed outside Stackpilot): generated again.
+            if manifest.secrets.contains_key(&key) && self.keychain()?.get(&service, &name)?.is_some() {
                 continue;
             }
-            let service = self.service(env, rule);
             let adopted = match self.keychain()?.get(&service, &name)? {
                 Some(existing) => {
                     redact::remember(&existing);
@@ -294,6 +296,23 @@ impl<'a> SecretStore<'a> {
             .ok_or_else(|| SecretsError::Missing { env: env.to_owned(), names: vec![name.to_owned()] })?;
         redact::remember(&value);
         Ok(value)
+    }
+
+    /// The secrets the manifest records but the keychain does not hold (deleted there,
+    /// or another machine's manifest); reading them also remembers them for redaction.
+    pub fn missing_values(&self, env: &str) -> Result<Vec<String>, SecretsError> {
+        let manifest = Manifest::load(&self.manifest_path)?;
+        let mut missing = Vec::new();
+        for (name, rule) in self.rules(env)? {
+            if !manifest.secrets.contains_key(&Self::scope_key(env, &name, rule)) {
+                continue;
+            }
+            match self.keychain()?.get(&self.service(env, rule), &name)? {
+                Some(value) => redact::remember(&value),
+                None => missing.push(name),
+            }
+        }
+        Ok(missing)
     }
 
     /// Remembers the values of the environment's secrets that exist, so that text from

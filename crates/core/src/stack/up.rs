@@ -142,6 +142,18 @@ struct Tracked {
     ready_seen_ns: Option<i64>,
 }
 
+/// How long a service without a healthcheck must have been running to count as ready:
+/// one that exits right after starting (a missing config file) is then reported as
+/// failed, not as ready, whichever arrives first, Compose's exit or the engine's `die`.
+const SETTLE_NS: i64 = 500_000_000;
+
+impl Tracked {
+    /// Ready, and for a service without a healthcheck, running for [`SETTLE_NS`].
+    fn settled(&self) -> bool {
+        self.state.is_ready(self.healthcheck) && (self.healthcheck || self.ready_seen_ns.is_some_and(|seen| now_ns() - seen >= SETTLE_NS))
+    }
+}
+
 fn now_ns() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as i64).unwrap_or(0)
 }
@@ -237,14 +249,16 @@ pub async fn up(
         if let Some((name, _)) = tracked.iter().find(|(_, t)| t.waited_for && t.state == ServiceState::Unhealthy) {
             break UpOutcome::Failed { service: Some(name.clone()), reason: format!("{name} is unhealthy: its healthcheck keeps failing") };
         }
-        if compose_done && tracked.values().filter(|t| t.waited_for).all(|t| t.state.is_ready(t.healthcheck)) {
+        if compose_done && tracked.values().filter(|t| t.waited_for).all(Tracked::settled) {
             break UpOutcome::Ready;
         }
+        let settling = compose_done && tracked.values().filter(|t| t.waited_for).all(|t| t.state.is_ready(t.healthcheck));
         tokio::select! {
             _ = cancel.cancelled() => {
                 let _ = child.start_kill();
                 break UpOutcome::Cancelled;
             }
+            _ = tokio::time::sleep(std::time::Duration::from_millis(100)), if settling => {}
             _ = tokio::time::sleep_until(deadline) => {
                 let not_ready = tracked
                     .iter()
