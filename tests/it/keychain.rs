@@ -17,12 +17,21 @@ fn stores_reads_back_and_deletes_an_entry() {
     let read = keychain.get(&service, "ROUND_TRIP").expect("get").expect("present");
     assert_eq!(read.expose(), &value);
 
-    // An independent client of the same Secret Service sees the entry too.
-    let lookup = Command::new("secret-tool")
-        .args(["search", "--all", "service", &service])
-        .output()
-        .expect("secret-tool (libsecret-tools) runs");
-    let listed = String::from_utf8_lossy(&lookup.stdout).into_owned() + &String::from_utf8_lossy(&lookup.stderr);
+    // An independent client of the same Secret Service sees the entry too. secret-tool
+    // reads each item it finds; an item that a test running beside this one deletes in
+    // between makes it fail ("No such secret item"), so that answer is asked again.
+    let mut listed = String::new();
+    for _ in 0..5 {
+        let lookup = Command::new("secret-tool")
+            .args(["search", "--all", "service", &service])
+            .output()
+            .expect("secret-tool (libsecret-tools) runs");
+        listed = String::from_utf8_lossy(&lookup.stdout).into_owned() + &String::from_utf8_lossy(&lookup.stderr);
+        if !listed.contains("No such secret item") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
     assert!(listed.contains("ROUND_TRIP"), "secret-tool lists the entry: {listed}");
 
     assert!(keychain.delete(&service, "ROUND_TRIP").expect("delete"));
