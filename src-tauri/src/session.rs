@@ -4,7 +4,7 @@
 use std::{
     collections::HashMap,
     ffi::OsString,
-    path::PathBuf,
+    path::{Path, PathBuf},
     sync::{Arc, Mutex},
 };
 
@@ -40,30 +40,39 @@ impl Session {
         Self { initial, ..Self::default() }
     }
 
-    /// Opens (re-reads) a workspace and makes it current; one the person chose becomes
-    /// the first of the remembered projects, so that the next launch returns to it.
-    pub fn open(&self, path: Option<PathBuf>) -> Result<Workspace, ErrorReport> {
-        let chosen = path.as_deref().or(self.initial.as_deref());
-        let workspace = Workspace::resolve(chosen).map_err(|e| ErrorReport::of(&e))?;
+    /// Re-reads a workspace from disk and makes it current.
+    fn load(&self, path: Option<&Path>) -> Result<Workspace, ErrorReport> {
+        let workspace = Workspace::resolve(path).map_err(|e| ErrorReport::of(&e))?;
         if let Ok(mut slot) = self.workspace.lock() {
             *slot = Some(workspace.clone());
-        }
-        if chosen.is_none() {
-            return Ok(workspace);
-        }
-        if let Err(error) = Recent::remember(&workspace.root) {
-            tracing::warn!(%error, "the project list could not be saved");
         }
         Ok(workspace)
     }
 
-    /// The current workspace, re-read from disk so edits are seen; opens the initial one
-    /// first, else the project open last, else the usual resolution.
+    /// Opens a workspace and makes it current; one the person chose (`path`, else the
+    /// `--workspace` of the launch) becomes the first of the remembered projects, so that
+    /// the next launch returns to it.
+    pub fn open(&self, path: Option<PathBuf>) -> Result<Workspace, ErrorReport> {
+        let chosen = path.as_deref().or(self.initial.as_deref());
+        let workspace = self.load(chosen)?;
+        if chosen.is_some() {
+            if let Err(error) = Recent::remember(&workspace.root) {
+                tracing::warn!(%error, "the project list could not be saved");
+            }
+        }
+        Ok(workspace)
+    }
+
+    /// The current workspace, re-read from disk so edits are seen (the project list is
+    /// not rewritten for that); at first the launch's one, else the project open last,
+    /// else the usual resolution.
     pub fn workspace(&self) -> Result<Workspace, ErrorReport> {
         let current = self.workspace.lock().ok().and_then(|w| w.as_ref().map(|w| w.root.clone()));
-        let last = || Recent::load().current.filter(|p| p.is_dir());
-        match current.or_else(|| if self.initial.is_none() { last() } else { None }) {
-            Some(path) => self.open(Some(path)),
+        if let Some(current) = current {
+            return self.load(Some(&current));
+        }
+        match Recent::load().current.filter(|p| self.initial.is_none() && p.is_dir()) {
+            Some(last) => self.load(Some(&last)),
             None => self.open(None),
         }
     }

@@ -6,7 +6,7 @@ use std::{
     path::Path,
 };
 
-use super::{plaintext_in, AdoptError, Proposal, ProposedEnvironment, ProposedSecret};
+use super::{AdoptError, Proposal, ProposedEnvironment, ProposedSecret};
 use crate::{
     compose::{self, ComposeCli, ComposeModel, ComposeVariable, ProjectSpec},
     envfiles,
@@ -217,9 +217,18 @@ pub(super) async fn propose(dir: &Path) -> Result<Proposal, AdoptError> {
             project = model.name.clone();
         }
         let env_files: Vec<String> = [Some(".env".to_owned()), candidate.env_file.clone()].into_iter().flatten().filter(|f| dir.join(f).is_file()).collect();
+        // Each env file read once: (file, its keys with a non-empty value).
+        let valued_keys: Vec<(String, Vec<String>)> = env_files
+            .iter()
+            .map(|f| (f.clone(), envfiles::read(&dir.join(f)).unwrap_or_default().into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, _)| k).collect()))
+            .collect();
+        let plaintext_in = |name: &str| -> Vec<String> {
+            valued_keys.iter().filter(|(_, keys)| keys.iter().any(|k| k == name)).map(|(f, _)| f.clone()).collect()
+        };
         let mut used = BTreeSet::new();
         for variable in variables.values() {
-            let in_files = !plaintext_in(dir, &env_files, &variable.name).is_empty();
+            let held_in = plaintext_in(&variable.name);
+            let in_files = !held_in.is_empty();
             let valued = in_files || std::env::var_os(&variable.name).is_some();
             // Only where the meaning stays: a value the files hold is imported as it is; a
             // required value set nowhere (Compose refuses to start without) is generated.
@@ -239,7 +248,7 @@ pub(super) async fn propose(dir: &Path) -> Result<Proposal, AdoptError> {
             };
             used.insert(variable.name.clone());
             let entry = secrets.entry(variable.name.clone()).or_insert_with(|| ProposedSecret { name: variable.name.clone(), reason, plaintext_in: Vec::new() });
-            for file in plaintext_in(dir, &env_files, &variable.name) {
+            for file in held_in {
                 if !entry.plaintext_in.contains(&file) {
                     entry.plaintext_in.push(file);
                 }

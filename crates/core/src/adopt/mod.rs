@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::{compose::ComposeError, envfiles, Diagnostic, Workspace};
+use crate::{compose::ComposeError, Diagnostic, Workspace};
 
 pub use render::render;
 
@@ -171,9 +171,7 @@ impl Proposal {
                 continue;
             }
             let name = choice.rename.trim().to_owned();
-            let valid = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-                && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-            if !valid {
+            if !crate::schema::is_name(&name) {
                 return Err(AdoptError::BadChoice(format!("`{name}` cannot be an environment name: use lowercase letters, digits, `-` and `_`")));
             }
             if name != env.name && env.project_name != self.project {
@@ -259,13 +257,4 @@ pub fn write(proposal: &Proposal) -> Result<PathBuf, AdoptError> {
         })?;
     std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|source| AdoptError::Write { path: path.clone(), source })?;
     Ok(path)
-}
-
-/// The env files of the folder that hold a value for `name`, for import.
-fn plaintext_in(dir: &Path, env_files: &[String], name: &str) -> Vec<String> {
-    env_files
-        .iter()
-        .filter(|file| envfiles::read(&dir.join(file)).is_ok_and(|pairs| pairs.iter().any(|(k, v)| k == name && !v.is_empty())))
-        .cloned()
-        .collect()
 }

@@ -61,9 +61,10 @@ impl Search {
         let variables = ctx.variables().await.map_err(|e| e.to_string())?;
         let spec = ctx.spec();
         let from = taken.port.to_string();
+        let value_of = spec.values();
         let mut candidates: Vec<&str> = variables
             .values()
-            .filter(|v| spec.value_of(&v.name).unwrap_or_else(|| v.default_value.clone()) == from)
+            .filter(|v| value_of(&v.name).unwrap_or_else(|| v.default_value.clone()) == from)
             .map(|v| v.name.as_str())
             .collect();
         candidates.sort_by_key(|name| !name.to_ascii_uppercase().contains("PORT"));

@@ -83,33 +83,29 @@ fn from_request(service: &str, source: GpuSource, request: &DeviceRequest) -> Op
 impl GpuNeed {
     /// The GPU requests of one service.
     pub fn of_service(name: &str, service: &Service) -> Vec<GpuNeed> {
-        service_needs(name, service)
-    }
-}
-
-fn service_needs(name: &str, service: &Service) -> Vec<GpuNeed> {
-    let mut needs: Vec<GpuNeed> = service
-        .device_requests()
-        .iter()
-        .filter_map(|r| from_request(name, GpuSource::Reservation, r))
-        .chain(service.gpus_requests().iter().filter_map(|r| from_request(name, GpuSource::GpusAttribute, r)))
-        .collect();
-    if service.runtime.as_deref() == Some("nvidia") {
-        needs.push(GpuNeed { service: name.to_owned(), source: GpuSource::Runtime, count: None, device_ids: Vec::new() });
-    }
-    for device in service.devices.iter().flatten() {
-        if let Some(which) = device.source.strip_prefix("nvidia.com/gpu=") {
-            let device_ids = if which == "all" { Vec::new() } else { vec![which.to_owned()] };
-            needs.push(GpuNeed { service: name.to_owned(), source: GpuSource::Cdi, count: None, device_ids });
+        let mut needs: Vec<GpuNeed> = service
+            .device_requests()
+            .iter()
+            .filter_map(|r| from_request(name, GpuSource::Reservation, r))
+            .chain(service.gpus_requests().iter().filter_map(|r| from_request(name, GpuSource::GpusAttribute, r)))
+            .collect();
+        if service.runtime.as_deref() == Some("nvidia") {
+            needs.push(GpuNeed { service: name.to_owned(), source: GpuSource::Runtime, count: None, device_ids: Vec::new() });
         }
+        for device in service.devices.iter().flatten() {
+            if let Some(which) = device.source.strip_prefix("nvidia.com/gpu=") {
+                let device_ids = if which == "all" { Vec::new() } else { vec![which.to_owned()] };
+                needs.push(GpuNeed { service: name.to_owned(), source: GpuSource::Cdi, count: None, device_ids });
+            }
+        }
+        needs
     }
-    needs
 }
 
 impl ComposeModel {
     /// Every GPU request of every service, in service order.
     pub fn gpu_needs(&self) -> Vec<GpuNeed> {
-        self.services.iter().flat_map(|(name, service)| service_needs(name, service)).collect()
+        self.services.iter().flat_map(|(name, service)| GpuNeed::of_service(name, service)).collect()
     }
 }
 

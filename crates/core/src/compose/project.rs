@@ -113,7 +113,7 @@ impl ProjectSpec {
         // A missing file, a device or a pipe in their place would fail or hang Compose.
         let base = self.working_dir.as_deref().unwrap_or(Path::new("."));
         for file in self.files.iter().chain(&self.env_files) {
-            if !base.join(file).is_file() || std::fs::metadata(base.join(file)).is_ok_and(|m| !m.file_type().is_file()) {
+            if !base.join(file).is_file() {
                 return Err(ComposeError::NotAFile { path: file.clone() });
             }
         }
@@ -141,16 +141,16 @@ impl ProjectSpec {
     /// The value Compose interpolates for a non-secret variable: the process environment
     /// (with the schema's variables), else the last env file that sets it.
     pub fn value_of(&self, name: &str) -> Option<String> {
-        if let Some((_, v)) = self.variables.iter().find(|(k, _)| k == name) {
-            return Some(v.clone());
-        }
-        if let Ok(v) = std::env::var(name) {
-            return Some(v);
-        }
-        let lookup = |key: &str| -> Option<String> {
+        self.values()(name)
+    }
+
+    /// [`ProjectSpec::value_of`] for many names: the env files are read once.
+    pub fn values(&self) -> impl Fn(&str) -> Option<String> + '_ {
+        let process = |key: &str| -> Option<String> {
             self.variables.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).or_else(|| std::env::var(key).ok())
         };
-        envfiles::resolved(&self.env_files, &lookup).into_iter().rev().find(|(k, _)| k == name).map(|(_, v)| v)
+        let files = envfiles::resolved(&self.env_files, &process);
+        move |name| process(name).or_else(|| files.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
     }
 
     /// The project's name for messages: its Compose name, or its folder when Compose picks the name.

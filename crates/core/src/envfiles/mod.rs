@@ -134,12 +134,6 @@ pub fn resolved(files: &[PathBuf], lookup: &dyn Fn(&str) -> Option<String>) -> V
     merged
 }
 
-/// Whether Compose can read `name` back as a variable name.
-pub fn is_variable_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
 /// A value written so that Compose reads back exactly `value`: bare when plain,
 /// single-quoted (literal, no interpolation) when it can be, else double-quoted with escapes.
 pub fn quote(value: &str) -> String {
@@ -202,7 +196,7 @@ fn backup_path(path: &Path) -> PathBuf {
 /// assignment (the one Compose uses) replaced; nothing is appended twice.
 pub fn plan(path: &Path, missing: &[(String, String)], set: &[(String, String)]) -> Result<EnvFileUpdate, EnvFileError> {
     for (name, _) in missing.iter().chain(set) {
-        if !is_variable_name(name) {
+        if !crate::schema::is_variable_name(name) {
             return Err(EnvFileError::BadName { path: path.to_owned(), name: name.clone() });
         }
     }

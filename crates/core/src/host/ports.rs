@@ -112,11 +112,6 @@ pub fn status(host_ip: &str, port: u16, protocol: Protocol) -> PortStatus {
     PortStatus::Free
 }
 
-/// Whether a TCP port can be bound on `host_ip` (empty or `0.0.0.0`: all addresses).
-pub fn is_free(host_ip: Option<&str>, port: u16) -> bool {
-    status(host_ip.unwrap_or(""), port, Protocol::Tcp) == PortStatus::Free
-}
-
 /// A process listening on a port.
 #[derive(Debug, Clone, Serialize)]
 pub struct PortHolder {

@@ -54,31 +54,31 @@ pub fn parse(source: &str, path: &Path) -> Result<Schema, SchemaError> {
             hint: Some(refusal.hint),
         }]));
     }
+    if source.lines().all(|line| line.trim().is_empty() || line.trim_start().starts_with('#')) {
+        return Err(SchemaError::Invalid(vec![SchemaIssue {
+            file: path.to_owned(),
+            position: None,
+            key_path: String::new(),
+            message: "the file is empty".into(),
+            hint: Some("start from the example in docs/schema.md".into()),
+        }]));
+    }
+    let deserializer = serde_yaml::Deserializer::from_str(source);
+    let mut schema: Schema = serde_path_to_error::deserialize(deserializer)
+        .map_err(|error| SchemaError::Invalid(vec![parse_issue(source, path, error)]))?;
     // The key positions are read once per load, however many problems there are.
-    let locator = std::cell::OnceCell::new();
+    let locator = locate::Locator::new(source);
     let issue = |segments: Vec<String>, message: String, hint: Option<String>| SchemaIssue {
         file: path.to_owned(),
-        position: locator.get_or_init(|| locate::Locator::new(source)).locate(&segments),
+        position: locator.locate(&segments),
         key_path: dotted(&segments),
         message,
         hint,
     };
-    if source.lines().all(|line| line.trim().is_empty() || line.trim_start().starts_with('#')) {
-        return Err(SchemaError::Invalid(vec![issue(
-            vec![],
-            "the file is empty".into(),
-            Some("start from the example in docs/schema.md".into()),
-        )]));
-    }
-    let deserializer = serde_yaml::Deserializer::from_str(source);
-    let schema: Schema = serde_path_to_error::deserialize(deserializer)
-        .map_err(|error| SchemaError::Invalid(vec![parse_issue(source, path, error)]))?;
-    let mut schema = schema;
     // Variables are text for Compose: an unquoted `08.10` or `True` stays as written.
-    let locator_ref = locator.get_or_init(|| locate::Locator::new(source));
     let raw = |segments: &[&str]| {
         let segments: Vec<String> = segments.iter().map(|s| (*s).to_owned()).collect();
-        locator_ref.plain_scalars(&segments)
+        locator.plain_scalars(&segments)
     };
     let shared = raw(&["variables"]);
     for (name, value) in schema.variables.iter_mut() {
@@ -220,13 +220,15 @@ fn path_of(parts: &[&str]) -> Vec<String> {
     parts.iter().map(|p| (*p).to_owned()).collect()
 }
 
-fn is_name(name: &str) -> bool {
+/// The rule for project, environment and Compose project names: `[a-z0-9][a-z0-9_-]*`.
+pub fn is_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
-fn is_variable_name(name: &str) -> bool {
+/// Whether `name` is an environment variable name Compose can read (`[A-Za-z_][A-Za-z0-9_]*`).
+pub fn is_variable_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')

@@ -13,7 +13,7 @@ mod unit_text;
 
 pub use duration::{Timeout, MAX_DURATION};
 pub use error::{SchemaError, SchemaIssue};
-pub use load::{load, parse, SCHEMA_VERSION};
+pub use load::{is_name, is_variable_name, load, parse, SCHEMA_VERSION};
 pub use locate::{locate, Position};
 pub use model::{
     Charset, Encoding, Environment, Requirements, Scalar, Schema, SecretRule, SecretScope, SecretSelection,

@@ -388,7 +388,8 @@ pub async fn up(
         .collect();
     let urls = if matches!(outcome, UpOutcome::Ready) {
         let schema_urls: Vec<(String, String)> = environment.urls.iter().map(|(k, v)| (k.to_owned(), v.clone())).collect();
-        urls::urls(&schema_urls, &model, |name| spec.value_of(name))
+        let value_of = spec.values();
+        urls::urls(&schema_urls, &model, |name| value_of(name))
     } else {
         Vec::new()
     };

@@ -2,7 +2,7 @@
 //! that loads, and the default environment, as Stackpilot describes it, is the project
 //! `docker compose` saw in that folder: the same project name, services and ports.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::Value;
 use stackpilot_core::{
@@ -11,28 +11,7 @@ use stackpilot_core::{
     Workspace,
 };
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("STACKPILOT_COMPOSE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/compose-corpus"));
-    dir.is_dir().then_some(dir)
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read").flatten() {
-        let name = entry.file_name();
-        if from.join("case.json").is_file() && ["SOURCE.txt", "case.json", "NOTES.md", "expected"].iter().any(|n| name == *n) {
-            continue;
-        }
-        let path = entry.path();
-        if path.is_dir() {
-            copy_tree(&path, &to.join(&name));
-        } else if path.is_file() {
-            std::fs::copy(&path, to.join(&name)).expect("copy");
-        }
-    }
-}
+use crate::support::{copy_tree, corpus};
 
 fn ports(service: &Value) -> Vec<String> {
     let mut out: Vec<String> = service["ports"]

@@ -8,12 +8,7 @@ use std::{collections::BTreeMap, path::PathBuf};
 use serde_json::Value;
 use stackpilot_core::compose::{ComposeModel, ComposeVariable};
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("STACKPILOT_COMPOSE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/compose-corpus"));
-    dir.is_dir().then_some(dir)
-}
+use crate::support::corpus;
 
 /// Every `expected/<run>/` folder whose `config` command succeeded.
 fn runs(corpus: &PathBuf) -> Vec<PathBuf> {

@@ -20,12 +20,7 @@ use stackpilot_core::{
     envfiles, Workspace,
 };
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("STACKPILOT_COMPOSE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/compose-corpus"));
-    dir.is_dir().then_some(dir)
-}
+use crate::support::{copy_tree, corpus};
 
 /// One run of a corpus case that Stackpilot's schema can express: Compose files and
 /// profiles, the project's own `.env` (no `--env-file` flag, no variables from the shell).
@@ -78,22 +73,6 @@ fn runs(corpus: &Path) -> (Vec<Run>, Vec<String>) {
         }
     }
     (runs, skipped)
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read case").flatten() {
-        let name = entry.file_name();
-        if from.join("case.json").is_file() && ["SOURCE.txt", "case.json", "NOTES.md", "expected"].iter().any(|n| name == *n) {
-            continue;
-        }
-        let path = entry.path();
-        if path.is_dir() {
-            copy_tree(&path, &to.join(&name));
-        } else if path.is_file() {
-            std::fs::copy(&path, to.join(&name)).expect("copy");
-        }
-    }
 }
 
 /// The files `docker compose` picks in a folder without `-f`: `COMPOSE_FILE` from the

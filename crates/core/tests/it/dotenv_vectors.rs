@@ -23,16 +23,11 @@ use stackpilot_core::envfiles::dotenv::{self, DotenvError};
 const CASE: &str = "42-compose-go-dotenv-fixtures";
 
 fn case_dir() -> Option<PathBuf> {
-    let corpus = std::env::var_os("STACKPILOT_COMPOSE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/compose-corpus"));
-    let dir = corpus.join(CASE);
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("{} not present: dotenv conformance skipped", dir.display());
-        None
+    let dir = crate::support::corpus().map(|c| c.join(CASE)).filter(|d| d.is_dir());
+    if dir.is_none() {
+        eprintln!("{CASE} not present: dotenv conformance skipped");
     }
+    dir
 }
 
 fn json(path: PathBuf) -> Value {
