@@ -17,7 +17,7 @@ packages=(
   docker.io gnome-keyring libsecret-tools dbus dbus-x11
 )
 if [[ $want_tests -eq 1 ]]; then
-  packages+=(busybox-static xvfb xauth x11-utils webkit2gtk-driver iproute2 util-linux)
+  packages+=(busybox-static xvfb xauth x11-utils xdotool webkit2gtk-driver iproute2 util-linux)
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 

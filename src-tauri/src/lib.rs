@@ -17,12 +17,14 @@ pub fn run() {
     stackpilot_core::secrets::redact::install_panic_hook();
     let session = Session::from_args(std::env::args_os().skip(1));
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(session)
         .invoke_handler(tauri::generate_handler![
             commands::workspace::list_environments,
             commands::workspace::open_workspace,
             commands::workspace::open_url,
             commands::workspace::recent_projects,
+            commands::workspace::pick_folder,
             commands::workspace::propose_adoption,
             commands::workspace::adopt_project,
             commands::checks::run_checks,

@@ -97,23 +97,60 @@ async fn text(client: &Client, css: &str) -> Step<String> {
     client.find(Locator::Css(css)).await.map_err(|e| format!("`{css}`: {e}"))?.text().await.map_err(|e| e.to_string())
 }
 
+/// The text of `css` as the page holds it (WebDriver's visible text is empty for text
+/// that CSS may clip with an ellipsis).
+async fn content(client: &Client, css: &str) -> Step<String> {
+    let value = client
+        .execute("return document.querySelector(arguments[0])?.textContent ?? null", vec![serde_json::json!(css)])
+        .await
+        .map_err(|e| format!("`{css}`: {e}"))?;
+    value.as_str().map(str::to_owned).ok_or_else(|| format!("`{css}` is not on the page"))
+}
+
 async fn click(client: &Client, css: &str) -> Step<()> {
     find(client, css, Duration::from_secs(20)).await?.click().await.map_err(|e| format!("click `{css}`: {e}"))
 }
 
-/// Accepts the confirmation the page shows, returning its text.
+/// Accepts the confirmation the window shows (its modal dialog), returning its text.
 async fn accept_confirmation(client: &Client, within: Duration) -> Step<String> {
+    let dialog = find(client, "dialog.confirm[open]", within).await?;
+    let shown = dialog.text().await.map_err(|e| e.to_string())?;
+    click(client, "dialog.confirm[open] button.confirm").await?;
+    Ok(shown)
+}
+
+/// Chooses `folder` in the platform's folder dialog (GTK's, on the test display), the way
+/// a person does: the dialog is found by its title, the path typed into its location field.
+async fn choose_in_folder_dialog(folder: &Path, within: Duration) -> Step<()> {
     let deadline = Instant::now() + within;
-    loop {
-        match client.get_alert_text().await {
-            Ok(text) => {
-                client.accept_alert().await.map_err(|e| format!("accept the confirmation: {e}"))?;
-                return Ok(text);
-            }
-            Err(e) if Instant::now() > deadline => return Err(format!("no confirmation appeared: {e}")),
-            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+    let window = loop {
+        let found = Command::new("xdotool").args(["search", "--name", "Open a Compose project"]).output().map_err(|e| format!("xdotool: {e}"))?;
+        if let Some(id) = String::from_utf8_lossy(&found.stdout).lines().last().map(str::to_owned) {
+            break id;
         }
+        if Instant::now() > deadline {
+            return Err("the folder dialog did not open".into());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    tokio::time::sleep(Duration::from_millis(700)).await; // let GTK draw and focus it
+    let xdotool = |args: &[&str]| -> Step<()> {
+        let status = Command::new("xdotool").args(args).status().map_err(|e| format!("xdotool: {e}"))?;
+        status.success().then_some(()).ok_or_else(|| format!("xdotool {args:?} failed"))
+    };
+    xdotool(&["windowfocus", "--sync", &window])?;
+    xdotool(&["key", "--window", &window, "ctrl+l"])?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    xdotool(&["type", "--window", &window, "--delay", "20", &format!("{}/", folder.display())])?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    xdotool(&["key", "--window", &window, "Return"])?;
+    // A folder typed with its slash is entered first; Return again selects it.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let still = Command::new("xdotool").args(["search", "--name", "Open a Compose project"]).output().map_err(|e| e.to_string())?;
+    if !String::from_utf8_lossy(&still.stdout).trim().is_empty() {
+        xdotool(&["key", "--window", &window, "Return"])?;
     }
+    Ok(())
 }
 
 async fn shot(client: &Client, name: &str) -> Step<()> {
@@ -334,9 +371,8 @@ async fn a_plain_compose_folder_is_adopted_started_and_reopened_after_a_relaunch
     let client = driver.open(&[]).await;
     let result = async {
         find(&client, ".welcome", Duration::from_secs(30)).await?;
-        let input = find(&client, ".open-folder input", Duration::from_secs(5)).await?;
-        input.send_keys(&path).await.map_err(|e| e.to_string())?;
-        click(&client, ".open-folder button").await?; // 1: open the folder
+        click(&client, "#pick-folder").await?; // 1: open the folder, in the platform's dialog
+        choose_in_folder_dialog(&folder, Duration::from_secs(15)).await?;
         let proposal = wait_text(&client, ".adopt-view", "Adopt this project", Duration::from_secs(30)).await?;
         shot(&client, "8-adopt").await?;
         click(&client, ".adopt-view button.create").await?; // 2: write the schema
@@ -369,18 +405,24 @@ async fn a_plain_compose_folder_is_adopted_started_and_reopened_after_a_relaunch
     let relaunched = async {
         find(&client, ".dashboard-view", Duration::from_secs(30)).await?;
         wait_text(&client, ".dashboard-view", "Default dashboard", Duration::from_secs(10)).await?;
-        let shown = client
-            .execute("return document.getElementById('workspace-path').textContent", vec![])
-            .await
-            .map_err(|e| e.to_string())?
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        shot(&client, "10-relaunch").await?;
+        let shown = content(&client, ".switcher-path").await?;
         if !shown.contains(&path) {
             return Err(format!("the header names {shown:?}, not {path}"));
         }
-        Ok::<_, String>(shown)
+        let name = content(&client, "#project-switcher").await?;
+        shot(&client, "10-relaunch").await?;
+        // The switcher in the header lists it, with its running environment, and the
+        // built-in stack; choosing that one and then this project again switches back and forth.
+        click(&client, "#project-switcher").await?;
+        let listed = wait_text(&client, ".switcher-menu", "running: default", Duration::from_secs(15)).await?;
+        shot(&client, "11-switcher").await?;
+        click(&client, ".switcher-menu [data-action='builtin']").await?;
+        let builtin = wait_text(&client, "main h1", "Environments of multimodal", Duration::from_secs(60)).await?;
+        click(&client, "#project-switcher").await?;
+        click(&client, &format!(".switcher-menu [data-root='{path}']")).await?;
+        wait_text(&client, "main h1", &format!("Environments of fxadopt{}", std::process::id()), Duration::from_secs(30)).await?;
+        let running_card = text(&client, "[data-environment='default']").await?;
+        Ok::<_, String>((shown, name, listed, builtin, running_card))
     }
     .await;
     if relaunched.is_err() {
@@ -389,5 +431,8 @@ async fn a_plain_compose_folder_is_adopted_started_and_reopened_after_a_relaunch
     let _ = client.close().await;
     drop(driver);
     let _ = Command::new("docker").args(["compose", "down"]).current_dir(&folder).output();
-    relaunched.expect("a relaunch returns to the last project");
+    let (_, name, listed, builtin, _) = relaunched.expect("a relaunch returns to the last project, and the switcher switches");
+    assert!(name.contains(&format!("fxadopt{}", std::process::id())), "{name}");
+    assert!(listed.contains(&path) && listed.contains("Open folder"), "{listed}");
+    assert!(builtin.contains("multimodal"), "{builtin}");
 }

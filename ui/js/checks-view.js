@@ -1,4 +1,5 @@
 // Checks: results appear as each check finishes; failures offer their fixes.
+import { ask } from './confirm.js';
 import { button, el, heading } from './format.js';
 import { applyFix, previewEnvFileChange, previewReclaim, runChecks } from './ipc.js';
 
@@ -96,15 +97,16 @@ export class ChecksView extends EventTarget {
       if (fix.kind === 'reclaimDiskSpace') {
         const items = await previewReclaim(this.env);
         const lines = items.map((i) => `${i.kind} ${i.name} (${(i.size / 1e6).toFixed(1)} MB)`).join('\n');
-        if (!window.confirm(`This removes exactly these ${items.length} item(s):\n${lines}\n\nRemove them?`)) return;
+        if (!await ask({ title: `Remove these ${items.length} item(s)?`, body: 'They are unused by any container; the engine deletes them for good.', preview: lines.split('\n'), confirm: 'Remove them', danger: true })) return;
         confirmed = items;
-      } else if (fix.kind === 'stopContainer' && !window.confirm(`Stop container ${fix.container} of ${fix.project}? Its data stays; it can be started again.`)) {
+      } else if (fix.kind === 'stopContainer' && !await ask({ title: `Stop container ${fix.container} of ${fix.project}?`, body: 'Its data stays; it can be started again.', confirm: 'Stop it', danger: true })) {
         return;
       } else {
         const change = await previewEnvFileChange(this.env, fix);
         if (change && change.diff.length) {
           const verb = change.creates ? 'creates' : 'changes';
-          if (!window.confirm(`This ${verb} ${change.path}:\n\n${change.diff.join('\n')}\n\nWrite it? (the previous version is kept as a .bak file)`)) return;
+          const title = `This ${verb} ${change.path}`;
+          if (!await ask({ title, body: change.creates ? 'A new file, with these lines:' : 'These lines change; the previous version is kept as a .bak file.', preview: change.diff, confirm: 'Write it' })) return;
         }
       }
       const outcome = await applyFix(this.env, fix, confirmed);

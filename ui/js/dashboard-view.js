@@ -1,4 +1,5 @@
 // Dashboard: services with state, links, CPU and memory graphs; logs; restart, stop, down.
+import { ask } from './confirm.js';
 import { button, el, formatBytes, heading, stateLabel } from './format.js';
 import { cancelTask, downEnvironment, environmentStatus, followLogs, followStats, openUrl, restartService, stopEnvironment } from './ipc.js';
 import { Sparkline } from './sparkline.js';
@@ -136,7 +137,7 @@ export class DashboardView extends EventTarget {
 
   async #down() {
     const volumes = this.volumes.checked;
-    if (volumes && !window.confirm('Delete the volumes too? All data in them (databases, uploads) is lost.')) return;
+    if (volumes && !await ask({ title: 'Delete the volumes too?', body: 'All data in them (databases, uploads) is lost.', confirm: 'Delete the volumes', danger: true })) return;
     await downEnvironment(this.env, volumes);
     this.message.textContent = volumes ? 'Removed, with its volumes.' : 'Removed. Volumes are kept.';
     await this.load();

@@ -62,6 +62,7 @@ function channel(onMessage) {
  * @typedef {{name: string, title: string, description: string | null, project: string,
  *   compose_files: string[], profiles: string[], requires: Requirements, needs_gpu: boolean, problems: SchemaIssue[], services: ServiceList}} EnvironmentSummary
  * @typedef {{root: string, schema: string, project: string, environments: EnvironmentSummary[], running: string[], explicit: boolean, recent: string[]}} WorkspaceView
+ * @typedef {{root: string, name: string | null, problem: string | null, running: string[]}} ProjectEntry
  * @typedef {{name: string, title: string, compose: string[], compose_source: string, project_name: string, profiles: string[], gpu: string | null, memory: [number, string] | null, wait_for: string[], secrets: string[], services: string[]}} ProposedEnvironment
  * @typedef {{folder: string, project: string, environments: ProposedEnvironment[], secrets: {name: string, reason: string, plaintext_in: string[]}[], notes: string[]}} Proposal
  * @typedef {{schema: string, imported: string[], workspace: WorkspaceView}} AdoptedView
@@ -83,8 +84,10 @@ function channel(onMessage) {
 export const listEnvironments = () => invoke('list_environments');
 /** @param {string | null} path @returns {Promise<WorkspaceView>} */
 export const openWorkspace = (path) => invoke('open_workspace', { path });
-/** @returns {Promise<string[]>} */
+/** @returns {Promise<ProjectEntry[]>} */
 export const recentProjects = () => invoke('recent_projects');
+/** Opens the platform's folder dialog. @returns {Promise<string | null>} the folder, or null when cancelled */
+export const pickFolder = () => invoke('pick_folder');
 
 /** @param {string} path @returns {Promise<Proposal>} */
 export const proposeAdoption = (path) => invoke('propose_adoption', { path });

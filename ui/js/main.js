@@ -4,16 +4,19 @@ import { DashboardView } from './dashboard-view.js';
 import { EnvironmentList } from './environment-list.js';
 import { ErrorPanel } from './error-panel.js';
 import { el } from './format.js';
-import { listEnvironments, openWorkspace, proposeAdoption, recentProjects } from './ipc.js';
+import { listEnvironments, openWorkspace, pickFolder, proposeAdoption, recentProjects } from './ipc.js';
 import { AdoptView } from './adopt-view.js';
 import { LaunchView } from './launch-view.js';
+import { ProjectSwitcher } from './project-switcher.js';
 import { SecretsView } from './secrets-view.js';
 import { WelcomeView } from './welcome-view.js';
 
 /** @typedef {import('./ipc.js').WorkspaceView} WorkspaceView */
 
 const app = /** @type {HTMLElement} */ (document.getElementById('app'));
-const workspacePath = /** @type {HTMLElement} */ (document.getElementById('workspace-path'));
+const switcher = new ProjectSwitcher(/** @type {HTMLElement} */ (document.getElementById('switcher')));
+switcher.addEventListener('open', (e) => openFolder(/** @type {CustomEvent} */ (e).detail));
+switcher.addEventListener('pick', () => chooseFolder());
 const steps = /** @type {HTMLElement} */ (document.getElementById('steps'));
 
 /** @type {WorkspaceView | null} */
@@ -58,7 +61,7 @@ function titleOf(env) {
 /** @param {WorkspaceView} view */
 function environments(view) {
   workspace = view;
-  workspacePath.textContent = view.root;
+  switcher.current(view.root, view.project);
   const list = new EnvironmentList(view);
   list.addEventListener('select', (e) => checks(/** @type {CustomEvent} */ (e).detail));
   show(list.element, 'environments');
@@ -125,6 +128,16 @@ async function openFolder(path) {
   }
 }
 
+/** Asks for a folder with the platform's dialog and opens it (nothing happens on Cancel). */
+async function chooseFolder() {
+  try {
+    const path = await pickFolder();
+    if (path) await openFolder(path);
+  } catch (error) {
+    failure('The folder dialog could not open', error, chooseFolder);
+  }
+}
+
 /** @param {string} path */
 async function adopt(path) {
   loading('Reading the project the way docker compose does…');
@@ -142,6 +155,7 @@ async function welcome() {
   const recent = await recentProjects().catch(() => []);
   const view = new WelcomeView(recent);
   view.addEventListener('open', (e) => openFolder(/** @type {CustomEvent} */ (e).detail));
+  view.addEventListener('pick', () => chooseFolder());
   show(view.element, 'welcome');
 }
 
@@ -156,7 +170,7 @@ async function boot() {
     // Reopening the app while an environment runs lands on its dashboard.
     if (view.running.length) {
       workspace = view;
-      workspacePath.textContent = view.root;
+      switcher.current(view.root, view.project);
       dashboard(view.running[0]);
     } else {
       environments(view);

@@ -1,4 +1,5 @@
 // Secrets: which the environment uses, generate the missing, rotate, reveal or copy one.
+import { ask } from './confirm.js';
 import { button, el, heading } from './format.js';
 import { generateSecrets, revealSecret, rotateSecret, secretsStatus } from './ipc.js';
 
@@ -92,8 +93,8 @@ export class SecretsView extends EventTarget {
 
   /** @param {string} name */
   async #rotate(name) {
-    const warning = `Rotate ${name}?\n\nRunning services keep the old value until they are restarted, and a database password already stored in a data volume (PostgreSQL, MinIO) will no longer match.`;
-    if (!window.confirm(warning)) return;
+    const body = 'Running services keep the old value until they are restarted, and a database password already stored in a data volume (PostgreSQL, MinIO) will no longer match.';
+    if (!await ask({ title: `Rotate ${name}?`, body, confirm: 'Rotate', danger: true })) return;
     await rotateSecret(this.env, name);
     await this.load();
     this.message.textContent = `${name} rotated. Restart the services that use it.`;

@@ -83,6 +83,12 @@ fn services_of(model: &ComposeModel) -> Vec<ServiceSummary> {
         .collect()
 }
 
+/// The environments of `workspace` whose Compose project has a running container, given
+/// the engine's running projects ([`Engine::running_projects`](crate::engine::Engine::running_projects)).
+pub fn running_in(workspace: &Workspace, running: &std::collections::HashSet<String>) -> Vec<String> {
+    workspace.schema.environments.keys().filter(|env| running.contains(&workspace.schema.compose_project(env))).map(str::to_owned).collect()
+}
+
 /// Lists every environment, resolving each one's services through Compose concurrently.
 pub async fn summarize(workspace: &Workspace) -> Vec<EnvironmentSummary> {
     let cli = ComposeCli::locate().await;

@@ -21,6 +21,42 @@ fn file() -> Option<PathBuf> {
     crate::paths::app_config_dir().map(|d| d.join("projects.json"))
 }
 
+/// A remembered project as the project switcher lists it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectEntry {
+    /// Its folder.
+    pub root: PathBuf,
+    /// The schema's project name, when it opens.
+    pub name: Option<String>,
+    /// Why it does not open now (moved, deleted, an invalid schema).
+    pub problem: Option<String>,
+    /// Its environments with a running container now (empty when the engine does not answer).
+    pub running: Vec<String>,
+}
+
+/// The remembered projects, most recent first, each with the environments running now:
+/// one engine request for all of them.
+pub async fn entries() -> Vec<ProjectEntry> {
+    let running = match crate::engine::Engine::connect().await {
+        Ok(engine) => engine.running_projects().await.unwrap_or_default(),
+        Err(_) => Default::default(),
+    };
+    Recent::load()
+        .projects
+        .into_iter()
+        .map(|root| match crate::Workspace::open(&root) {
+            Ok(workspace) => ProjectEntry {
+                name: Some(workspace.schema.project.clone()),
+                problem: None,
+                running: crate::environments::running_in(&workspace, &running),
+                root,
+            },
+            Err(error) => ProjectEntry { root, name: None, problem: Some(error.to_string()), running: Vec::new() },
+        })
+        .collect()
+}
+
 impl Recent {
     /// The remembered projects; none when the file is missing or unreadable.
     pub fn load() -> Self {

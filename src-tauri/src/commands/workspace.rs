@@ -7,7 +7,6 @@ use stackpilot_core::{
     adopt::{self, Choice, Proposal},
     engine::Engine,
     environments::{self, EnvironmentSummary},
-    stack::status::project_status,
     ErrorReport,
 };
 use tauri::State;
@@ -32,14 +31,10 @@ pub struct WorkspaceView {
 
 async fn view(workspace: stackpilot_core::Workspace, explicit: bool) -> WorkspaceView {
     let environments = environments::summarize(&workspace).await;
-    let mut running = Vec::new();
-    if let Ok(engine) = Engine::connect().await {
-        for env in &environments {
-            if project_status(&engine, &env.project).await.is_ok_and(|s| s.iter().any(|c| c.state.is_ready(false) || matches!(c.state, stackpilot_core::stack::ServiceState::Starting))) {
-                running.push(env.name.clone());
-            }
-        }
-    }
+    let running = match Engine::connect().await {
+        Ok(engine) => engine.running_projects().await.map(|r| environments::running_in(&workspace, &r)).unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
     WorkspaceView {
         project: workspace.schema.project.clone(),
         root: workspace.root,
@@ -51,11 +46,29 @@ async fn view(workspace: stackpilot_core::Workspace, explicit: bool) -> Workspac
     }
 }
 
-/// The projects opened before, most recent first (for the welcome screen and the switcher).
+/// The projects opened before, most recent first, with their running environments (for
+/// the welcome screen and the project switcher).
 #[tauri::command]
 #[tracing::instrument]
-pub fn recent_projects() -> Vec<PathBuf> {
-    stackpilot_core::recent::Recent::load().projects
+pub async fn recent_projects() -> Vec<stackpilot_core::recent::ProjectEntry> {
+    stackpilot_core::recent::entries().await
+}
+
+/// Asks the person for a project folder with the platform's folder dialog; `None` when
+/// they cancel it.
+#[tauri::command]
+#[tracing::instrument(skip(window))]
+pub async fn pick_folder(window: tauri::Window) -> Option<PathBuf> {
+    use tauri_plugin_dialog::DialogExt;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let mut dialog = window.dialog().file().set_title("Open a Compose project").set_parent(&window);
+    if let Some(home) = std::env::var_os("HOME") {
+        dialog = dialog.set_directory(home);
+    }
+    dialog.pick_folder(move |folder| {
+        let _ = tx.send(folder.and_then(|f| f.into_path().ok()));
+    });
+    rx.await.ok().flatten()
 }
 
 /// What `stackpilot init` would write for a folder that has Compose files and no schema.

@@ -26,6 +26,7 @@ const HTTP_PORTS: [u16; 22] = [
 const PLACEHOLDER: &str = "stackpilot-init-placeholder";
 
 /// An environment the folder's file names suggest.
+#[derive(Clone)]
 struct Candidate {
     name: String,
     files: Vec<String>,
@@ -33,6 +34,8 @@ struct Candidate {
     profiles: Vec<String>,
     /// `.env.<name>`, when the folder has it.
     env_file: Option<String>,
+    /// An environment-named file that may also be a whole project on its own.
+    named: Option<String>,
 }
 
 /// `prod.override` → `prod`; `Staging_1` → `staging_1`; `.x` → none.
@@ -73,7 +76,7 @@ fn candidates(dir: &Path, notes: &mut Vec<String>) -> Result<Vec<Candidate>, Ado
         return Err(AdoptError::NoComposeFile { dir: dir.to_path_buf() });
     }
     let profiles: Vec<String> = setting("COMPOSE_PROFILES").map(|p| p.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()).unwrap_or_default();
-    let mut found = vec![Candidate { name: "default".into(), files: files.clone(), source, profiles: profiles.clone(), env_file: None }];
+    let mut found = vec![Candidate { name: "default".into(), files: files.clone(), source, profiles: profiles.clone(), env_file: None, named: None }];
     let mut names: Vec<String> = std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect()).unwrap_or_default();
     names.sort();
     for file in &names {
@@ -93,6 +96,7 @@ fn candidates(dir: &Path, notes: &mut Vec<String>) -> Result<Vec<Candidate>, Ado
             source: format!("{main} with {file}, an environment-named override"),
             profiles: Vec::new(),
             env_file: None,
+            named: Some(file.clone()),
         });
     }
     for file in &names {
@@ -118,6 +122,7 @@ fn candidates(dir: &Path, notes: &mut Vec<String>) -> Result<Vec<Candidate>, Ado
                 source: format!("the default files, for the {file} family of env files"),
                 profiles: profiles.clone(),
                 env_file: own,
+                named: None,
             });
         }
     }
@@ -139,6 +144,26 @@ async fn resolve(cli: &ComposeCli, dir: &Path, candidate: &Candidate) -> Result<
         }
     }
     Ok((compose::config(cli, &spec).await?, variables))
+}
+
+/// An environment-named file is an override of the main file, unless merging the two
+/// publishes the same socket twice (the project could not start) while Compose accepts
+/// the file alone as a whole project: then its authors run it alone (`-f FILE`), as
+/// langfuse's `docker-compose.build.yml` and `docker-compose.dev.yml` are.
+async fn read_as_authored(cli: &ComposeCli, dir: &Path, candidate: &Candidate) -> (Candidate, Result<(ComposeModel, BTreeMap<String, ComposeVariable>), compose::ComposeError>) {
+    let merged = resolve(cli, dir, candidate).await;
+    let (Some(file), Ok((model, _))) = (&candidate.named, &merged) else { return (candidate.clone(), merged) };
+    let twice = crate::checks::published_twice(model);
+    let Some((a, _)) = twice.first() else { return (candidate.clone(), merged) };
+    let alone = Candidate {
+        files: vec![file.clone()],
+        source: format!("{file} alone, a whole project: merged with {} it would publish {} twice ({}), which Docker refuses", candidate.files[0], a.label(), a.service),
+        ..candidate.clone()
+    };
+    match resolve(cli, dir, &alone).await {
+        Ok(resolved) => (alone, Ok(resolved)),
+        Err(_) => (candidate.clone(), merged),
+    }
 }
 
 /// Whether a variable's name says it holds a secret.
@@ -199,7 +224,9 @@ pub(super) async fn propose(dir: &Path) -> Result<Proposal, AdoptError> {
     let mut secrets: BTreeMap<String, ProposedSecret> = BTreeMap::new();
     let mut project = String::new();
     for candidate in &candidates {
-        let (model, variables) = match resolve(&cli, dir, candidate).await {
+        let (candidate, resolved) = read_as_authored(&cli, dir, candidate).await;
+        let candidate = &candidate;
+        let (model, variables) = match resolved {
             Ok(resolved) => resolved,
             Err(source) if candidate.name == "default" => {
                 let template = [".env.example", ".env.sample", ".env.template", ".env.dist"].into_iter().find(|t| dir.join(t).is_file());

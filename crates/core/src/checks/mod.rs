@@ -21,6 +21,7 @@ pub use fix::Fix;
 pub use offered::Offered;
 pub use fixes::{apply, env_file_change, reclaim_preview, FixError, FixOutcome};
 pub use ports::PROJECT_LABEL;
+pub(crate) use ports::published_twice;
 pub use report::{CheckReport, CheckResult, CheckStatus, Summary};
 pub use resources::MIN_DISK;
 pub use run::{run_checks, CATALOGUE};

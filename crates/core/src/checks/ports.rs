@@ -17,7 +17,7 @@ pub const PROJECT_LABEL: &str = "com.docker.compose.project";
 
 /// One published host port of the environment.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) struct Published {
+pub(crate) struct Published {
     pub port: u16,
     pub protocol: Protocol,
     pub host_ip: String,
@@ -75,6 +75,19 @@ fn published(model: &ComposeModel) -> (Vec<Published>, usize) {
     (out, ephemeral)
 }
 
+/// The sockets a model publishes twice (each pair once): Docker refuses the second, so
+/// such a project cannot start as written.
+pub(crate) fn published_twice(model: &ComposeModel) -> Vec<(Published, Published)> {
+    let (published, _) = published(model);
+    let mut twice = Vec::new();
+    for (i, a) in published.iter().enumerate() {
+        if let Some(b) = published[i + 1..].iter().find(|b| a.clashes_with(b) && (&a.service, a.index) != (&b.service, b.index)) {
+            twice.push((a.clone(), b.clone()));
+        }
+    }
+    twice
+}
+
 fn container_name(c: &ContainerSummary) -> String {
     c.names.as_ref().and_then(|n| n.first()).map(|n| n.trim_start_matches('/').to_owned()).unwrap_or_default()
 }
@@ -122,16 +135,14 @@ pub async fn ports(ctx: &CheckContext<'_>) -> CheckResult {
     let mut problems: Vec<String> = Vec::new();
 
     // The environment's own services must not publish the same socket twice.
-    for (i, a) in published.iter().enumerate() {
-        if let Some(b) = published[i + 1..].iter().find(|b| a.clashes_with(b) && (&a.service, a.index) != (&b.service, b.index)) {
-            problems.push(a.label());
-            result.details.push(format!(
-                "{} is published twice: by {} and by {}; Docker refuses the second (change one of them in the Compose file)",
-                a.label(),
-                a.service,
-                b.service
-            ));
-        }
+    for (a, b) in published_twice(model) {
+        problems.push(a.label());
+        result.details.push(format!(
+            "{} is published twice: by {} and by {}; Docker refuses the second (change one of them in the Compose file)",
+            a.label(),
+            a.service,
+            b.service
+        ));
     }
 
     let statuses: Vec<(Published, PortStatus)> = {

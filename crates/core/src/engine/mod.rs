@@ -119,6 +119,18 @@ impl Engine {
         Ok(self.docker.list_containers(Some(options)).await?)
     }
 
+    /// The Compose projects with at least one running container (one request).
+    pub async fn running_projects(&self) -> Result<std::collections::HashSet<String>, EngineError> {
+        let filters: std::collections::HashMap<String, Vec<String>> =
+            [("label".to_owned(), vec!["com.docker.compose.project".to_owned()])].into_iter().collect();
+        let options = ListContainersOptionsBuilder::new().all(false).filters(&filters).build();
+        let containers = self.docker.list_containers(Some(options)).await?;
+        Ok(containers
+            .into_iter()
+            .filter_map(|c| c.labels.and_then(|mut l| l.remove("com.docker.compose.project")))
+            .collect())
+    }
+
     /// The bollard client, for operations in other modules.
     pub fn docker(&self) -> &Docker {
         &self.docker
