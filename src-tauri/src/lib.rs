@@ -25,6 +25,8 @@ pub fn run() {
             commands::workspace::open_url,
             commands::workspace::recent_projects,
             commands::workspace::pick_folder,
+            commands::workspace::engine_overview,
+            commands::workspace::choose_engine,
             commands::workspace::propose_adoption,
             commands::workspace::adopt_project,
             commands::checks::run_checks,

@@ -3,6 +3,7 @@
 
 mod checks;
 mod docker;
+mod engines;
 mod keychain;
 mod secrets;
 mod stack;

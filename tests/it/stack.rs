@@ -3,7 +3,6 @@
 
 use std::{
     net::TcpListener,
-    path::Path,
     process::{Command, Stdio},
     time::{Duration, Instant},
 };
@@ -19,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 use crate::support::{built_binary, busybox_image, free_port, repo_root};
 
 /// A copy of the fixture workspace whose project is unique to this test.
-fn fixtures(tag: &str, env_file: &[(&str, &str, String)]) -> (tempfile::TempDir, Workspace) {
+pub(crate) fn fixtures(tag: &str, env_file: &[(&str, &str, String)]) -> (tempfile::TempDir, Workspace) {
     busybox_image();
     let dir = tempfile::tempdir().expect("tempdir");
     let source = repo_root().join("tests/fixtures/stacks");
@@ -181,29 +180,9 @@ async fn a_second_start_is_refused_while_one_runs_and_the_cli_says_who() {
 
 #[tokio::test]
 async fn the_cli_reports_a_daemon_that_stops_mid_watch_within_2_seconds() {
-    // A daemon of the test's own, on its own socket and folders, in its own network
-    // namespace (so its start and stop never touch the host's docker0), that the test stops.
-    let root = tempfile::tempdir().expect("tempdir");
-    let socket = root.path().join("docker.sock");
-    let mut daemon = Command::new("unshare")
-        .args(["--net", "dockerd", "--bridge", "none", "--iptables=false", "--ip-masq=false", "--host"])
-        .arg(format!("unix://{}", socket.display()))
-        .arg("--data-root")
-        .arg(root.path().join("data"))
-        .arg("--exec-root")
-        .arg(root.path().join("exec"))
-        .arg("--pidfile")
-        .arg(root.path().join("docker.pid"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("dockerd (installed by scripts/setup.sh)");
-    let host = format!("unix://{}", socket.display());
-    let ready = Instant::now();
-    while Command::new("docker").args(["-H", &host, "info"]).output().map(|o| !o.status.success()).unwrap_or(true) {
-        assert!(ready.elapsed() < Duration::from_secs(30), "the test's dockerd did not start");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    // A daemon of the test's own, on its own socket and folders, that the test stops.
+    let mut daemon = crate::support::SecondEngine::start();
+    let host = daemon.host.clone();
     let (dir, _) = fixtures("gone", &[]);
     let mut watch = Command::new(built_binary("stackpilot"))
         .args(["status", "slow", "--watch", "--workspace"])
@@ -215,7 +194,7 @@ async fn the_cli_reports_a_daemon_that_stops_mid_watch_within_2_seconds() {
         .expect("stackpilot status --watch");
     std::thread::sleep(Duration::from_secs(1));
     assert!(watch.try_wait().expect("poll").is_none(), "the watcher runs while the daemon does");
-    let _ = Command::new("kill").args(["-TERM", &daemon.id().to_string()]).status();
+    let _ = Command::new("kill").args(["-TERM", &daemon.pid().to_string()]).status();
     let stopped = Instant::now();
     let status = loop {
         if let Some(status) = watch.try_wait().expect("poll") {
@@ -225,12 +204,11 @@ async fn the_cli_reports_a_daemon_that_stops_mid_watch_within_2_seconds() {
         std::thread::sleep(Duration::from_millis(20));
     };
     let reported_after = stopped.elapsed();
-    let _ = daemon.wait();
+    daemon.stop();
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut watch.stderr.take().expect("stderr"), &mut stderr).expect("read");
     assert!(reported_after < Duration::from_secs(2), "reported after {reported_after:?}");
     assert!(stderr.contains("closed the event stream") || stderr.contains("does not answer") || !status.success(), "{stderr}");
-    let _ = Path::new(&socket);
 }
 
 #[tokio::test]

@@ -63,6 +63,10 @@ function channel(onMessage) {
  *   compose_files: string[], profiles: string[], requires: Requirements, needs_gpu: boolean, problems: SchemaIssue[], services: ServiceList}} EnvironmentSummary
  * @typedef {{root: string, schema: string, project: string, environments: EnvironmentSummary[], running: string[], explicit: boolean, recent: string[]}} WorkspaceView
  * @typedef {{root: string, name: string | null, problem: string | null, running: string[]}} ProjectEntry
+ * @typedef {{context: string, host: string, source: string}} Endpoint
+ * @typedef {{endpoint: Endpoint, locality: 'thisMachine' | 'virtualMachine' | 'remote', name: string, version: string, operating_system: string, os_type: string, architecture: string, cpus: number, memory: number}} EngineFacts
+ * @typedef {{name: string, host: string, description: string, current: boolean}} ContextEntry
+ * @typedef {{endpoint: Endpoint | null, facts: EngineFacts | null, error: {code: string, message: string, hint: string | null} | null, contexts: ContextEntry[]}} EngineOverview
  * @typedef {{name: string, title: string, compose: string[], compose_source: string, project_name: string, profiles: string[], gpu: string | null, memory: [number, string] | null, wait_for: string[], secrets: string[], services: string[]}} ProposedEnvironment
  * @typedef {{folder: string, project: string, environments: ProposedEnvironment[], secrets: {name: string, reason: string, plaintext_in: string[]}[], notes: string[]}} Proposal
  * @typedef {{schema: string, imported: string[], workspace: WorkspaceView}} AdoptedView
@@ -86,6 +90,10 @@ export const listEnvironments = () => invoke('list_environments');
 export const openWorkspace = (path) => invoke('open_workspace', { path });
 /** @returns {Promise<ProjectEntry[]>} */
 export const recentProjects = () => invoke('recent_projects');
+/** @returns {Promise<EngineOverview>} */
+export const engineOverview = () => invoke('engine_overview');
+/** @param {string | null} context @returns {Promise<EngineOverview>} */
+export const chooseEngine = (context) => invoke('choose_engine', { context });
 /** Opens the platform's folder dialog. @returns {Promise<string | null>} the folder, or null when cancelled */
 export const pickFolder = () => invoke('pick_folder');
 

@@ -6,6 +6,7 @@ import { ErrorPanel } from './error-panel.js';
 import { el } from './format.js';
 import { listEnvironments, openWorkspace, pickFolder, proposeAdoption, recentProjects } from './ipc.js';
 import { AdoptView } from './adopt-view.js';
+import { EnginePicker } from './engine-picker.js';
 import { LaunchView } from './launch-view.js';
 import { ProjectSwitcher } from './project-switcher.js';
 import { SecretsView } from './secrets-view.js';
@@ -17,6 +18,10 @@ const app = /** @type {HTMLElement} */ (document.getElementById('app'));
 const switcher = new ProjectSwitcher(/** @type {HTMLElement} */ (document.getElementById('switcher')));
 switcher.addEventListener('open', (e) => openFolder(/** @type {CustomEvent} */ (e).detail));
 switcher.addEventListener('pick', () => chooseFolder());
+const engine = new EnginePicker(/** @type {HTMLElement} */ (document.getElementById('engine')));
+// Another engine: the environments again, as that engine sees them.
+engine.addEventListener('changed', () => { if (workspace) reloadEnvironments(); });
+engine.refresh();
 const steps = /** @type {HTMLElement} */ (document.getElementById('steps'));
 
 /** @type {WorkspaceView | null} */

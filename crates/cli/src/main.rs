@@ -41,6 +41,15 @@ struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     workspace: Option<PathBuf>,
 
+    /// Docker context to use (`docker context ls`), above DOCKER_HOST, DOCKER_CONTEXT and
+    /// the docker CLI's current context
+    #[arg(long, short = 'c', global = true, value_name = "NAME", conflicts_with = "host")]
+    context: Option<String>,
+
+    /// Docker engine to use: unix:///path, tcp://HOST:PORT, ssh://USER@HOST
+    #[arg(long, short = 'H', global = true, value_name = "URL")]
+    host: Option<String>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -73,6 +82,8 @@ fn main() -> ExitCode {
         .init();
     stackpilot_core::secrets::redact::install_panic_hook();
     let cli = Cli::parse();
+    use stackpilot_core::engine::endpoint::{choose, Choice};
+    choose(cli.context.clone().map(Choice::Context).or_else(|| cli.host.clone().map(Choice::Host)));
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => return Failure::internal(format!("cannot start the async runtime: {e}")).report(),

@@ -152,3 +152,21 @@ pub fn open_url(url: String) -> Result<(), ErrorReport> {
         hint: Some("copy the link into your browser".into()),
     })
 }
+
+/// The engine in use (endpoint, facts or why it cannot be used) and the docker CLI's contexts.
+#[tauri::command]
+#[tracing::instrument]
+pub async fn engine_overview() -> stackpilot_core::engine::EngineOverview {
+    stackpilot_core::engine::overview().await
+}
+
+/// Uses the docker CLI context `context` from now on (`None`: back to DOCKER_HOST, the
+/// docker CLI's current context or the platform's socket); both bollard and every
+/// `docker compose` child follow it.
+#[tauri::command]
+#[tracing::instrument]
+pub async fn choose_engine(context: Option<String>) -> stackpilot_core::engine::EngineOverview {
+    use stackpilot_core::engine::endpoint::{choose, Choice};
+    choose(context.filter(|c| !c.trim().is_empty()).map(|c| Choice::Context(c.trim().to_owned())));
+    stackpilot_core::engine::overview().await
+}

@@ -115,8 +115,12 @@ async fn run(
     .await;
     if !args.json {
         let s = report.summary;
+        match &report.engine {
+            Some(engine) => outln!("\nEngine: {}", engine.summary()),
+            None => outln!("\nEngine: {}", stackpilot_core::engine::endpoint::resolve().map_or_else(|e| e.to_string(), |e| format!("{} (not answering)", e.label()))),
+        }
         outln!(
-            "\n{} checks: {} passed, {} warning(s), {} failed, {} skipped in {} ms",
+            "{} checks: {} passed, {} warning(s), {} failed, {} skipped in {} ms",
             report.results.len(),
             s.pass,
             s.warn,

@@ -8,7 +8,7 @@ use tokio::sync::OnceCell;
 
 use crate::{
     compose::{ComposeCli, ComposeError, ComposeModel, ComposeVariable, ModelCache, ProjectSpec},
-    engine::{Engine, EngineError},
+    engine::{Engine, EngineError, EngineFacts, Locality},
     schema::Environment,
     Workspace,
 };
@@ -24,6 +24,7 @@ pub struct CheckContext<'a> {
     cache: &'a ModelCache,
     engine: OnceCell<Result<Engine, Arc<EngineError>>>,
     info: OnceCell<Result<Arc<SystemInfo>, Arc<EngineError>>>,
+    facts: OnceCell<Option<EngineFacts>>,
     compose: OnceCell<Result<ComposeCli, Arc<ComposeError>>>,
     model: OnceCell<Result<Arc<ComposeModel>, Arc<ComposeError>>>,
 }
@@ -59,6 +60,7 @@ impl<'a> CheckContext<'a> {
             cache,
             engine: OnceCell::new(),
             info: OnceCell::new(),
+            facts: OnceCell::new(),
             compose: OnceCell::new(),
             model: OnceCell::new(),
         }
@@ -86,6 +88,30 @@ impl<'a> CheckContext<'a> {
             })
             .await;
         info.as_deref().map_err(|_| Missing::Daemon)
+    }
+
+    /// The engine's facts (endpoint, where its containers run, CPUs, memory), once per run.
+    pub async fn facts(&self) -> Option<&EngineFacts> {
+        self.facts
+            .get_or_init(|| async {
+                let engine = self.engine().await.as_ref().ok()?;
+                let info = self.info().await.ok()?;
+                Some(engine.facts_from(info))
+            })
+            .await
+            .as_ref()
+    }
+
+    /// Where the engine's containers run; when the engine does not answer, its endpoint
+    /// says whether it is another machine's.
+    pub async fn locality(&self) -> Locality {
+        match self.facts().await {
+            Some(facts) => facts.locality,
+            None => match crate::engine::endpoint::resolve() {
+                Ok(endpoint) if !endpoint.is_on_this_host() => Locality::Remote,
+                _ => Locality::ThisMachine,
+            },
+        }
     }
 
     /// Compose v2, located once per run.

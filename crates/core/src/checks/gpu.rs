@@ -4,6 +4,7 @@
 use super::{human_bytes, CheckContext, CheckResult, CheckStatus::*};
 use crate::{
     compose::{GpuNeed, GpuSource},
+    engine::Locality,
     host::gpu::{self, Gpu, GpuFacts},
 };
 
@@ -87,6 +88,12 @@ pub async fn gpu(ctx: &CheckContext<'_>) -> CheckResult {
     } else if declared {
         asked.push("the schema also says requires.gpu: true".to_owned());
     }
+    if let Some(engine) = ctx.facts().await.filter(|f| f.locality != Locality::ThisMachine) {
+        // This machine's GPU is not the containers': the engine's runtimes and CDI
+        // devices say what it can give (gpu.runtime).
+        return CheckResult::new(id, title, Skipped, format!("the containers run on {} ({}): its GPU is checked through the engine (see gpu.runtime)", engine.name, engine.endpoint.label()))
+            .with_details(asked);
+    }
     let facts = match tokio::task::spawn_blocking(gpu::detect).await {
         Ok(facts) => facts,
         Err(e) => return CheckResult::new(id, title, Fail, format!("GPU detection stopped: {e}")).with_details(asked),
@@ -150,11 +157,17 @@ pub async fn runtime(ctx: &CheckContext<'_>) -> CheckResult {
     let runtimes: Vec<String> = info.runtimes.as_ref().map(|r| r.keys().cloned().collect()).unwrap_or_default();
     let has_runtime = runtimes.iter().any(|r| r == "nvidia");
     let cdi_dirs = info.cdi_spec_dirs.clone().unwrap_or_default();
-    let has_cdi = cdi_dirs.iter().any(|dir| {
-        std::fs::read_dir(dir).is_ok_and(|entries| {
-            entries.flatten().any(|e| std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("nvidia.com/gpu")))
-        })
-    });
+    // The engine's own list of CDI devices (Docker 28+), else its spec folders, readable
+    // only when they are on this machine.
+    let discovered = info.discovered_devices.as_ref().map(|d| d.iter().any(|d| d.id.as_deref().is_some_and(|id| id.starts_with("nvidia.com/gpu"))));
+    let local = ctx.locality().await == Locality::ThisMachine;
+    let has_cdi = discovered.unwrap_or(false)
+        || local
+            && cdi_dirs.iter().any(|dir| {
+                std::fs::read_dir(dir).is_ok_and(|entries| {
+                    entries.flatten().any(|e| std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("nvidia.com/gpu")))
+                })
+            });
     let by = |source: GpuSource| needs.iter().filter(|n| n.source == source).cloned().collect::<Vec<_>>();
     let (runtime_users, cdi_users) = (by(GpuSource::Runtime), by(GpuSource::Cdi));
     let runtime_list = if runtimes.is_empty() { "none listed".to_owned() } else { runtimes.join(", ") };
@@ -162,6 +175,13 @@ pub async fn runtime(ctx: &CheckContext<'_>) -> CheckResult {
     if !runtime_users.is_empty() && !has_runtime {
         return CheckResult::new(id, title, Fail, format!("{} use(s) `runtime: nvidia`, which the engine does not have", services(&runtime_users)))
             .with_details([format!("runtimes: {runtime_list}"), toolkit.to_owned()]);
+    }
+    if !cdi_users.is_empty() && !has_cdi && !local && discovered.is_none() {
+        return CheckResult::new(id, title, Warn, format!("{} ask(s) for CDI device nvidia.com/gpu; this engine's CDI specs are on another machine and it does not list its devices", services(&cdi_users)))
+            .with_details([
+                format!("CDI spec folders there: {}", cdi_dirs.join(", ")),
+                "check on that machine: `nvidia-ctk cdi list` (Docker 28 and later lists the devices itself)".to_owned(),
+            ]);
     }
     if !cdi_users.is_empty() && !has_cdi {
         return CheckResult::new(id, title, Fail, format!("{} ask(s) for CDI device nvidia.com/gpu, which no CDI spec on the engine defines", services(&cdi_users)))

@@ -145,7 +145,33 @@ pub async fn ports(ctx: &CheckContext<'_>) -> CheckResult {
         ));
     }
 
-    let statuses: Vec<(Published, PortStatus)> = {
+    let remote = ctx.locality().await == crate::engine::Locality::Remote;
+    let statuses: Vec<(Published, PortStatus)> = if remote {
+        let Some(engine) = ctx.facts().await else {
+            return CheckResult::new(id, title, Skipped, super::context::Missing::Daemon.reason());
+        };
+        // Another machine's listeners cannot be seen from here: its engine's containers can.
+        result.details.push(format!(
+            "the ports are on {} ({}): checked against that engine's containers; another program there holding one cannot be seen from here",
+            engine.name,
+            engine.endpoint.label()
+        ));
+        let running = match ctx.engine().await {
+            Ok(e) => e.containers(false, false).await.unwrap_or_default(),
+            Err(_) => Vec::new(),
+        };
+        published
+            .iter()
+            .map(|p| {
+                let status = if running.iter().any(|c| publishes(c, p.port, p.protocol)) {
+                    PortStatus::Taken { address: p.host_ip.clone() }
+                } else {
+                    PortStatus::Free
+                };
+                (p.clone(), status)
+            })
+            .collect()
+    } else {
         let list = published.clone();
         match tokio::task::spawn_blocking(move || {
             list.into_iter()

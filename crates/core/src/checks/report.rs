@@ -80,6 +80,8 @@ pub struct CheckReport {
     pub summary: Summary,
     /// Wall time of the whole run.
     pub elapsed_ms: u64,
+    /// The engine checked and the machine that runs its containers (none when it does not answer).
+    pub engine: Option<crate::engine::EngineFacts>,
 }
 
 impl CheckReport {
@@ -95,7 +97,7 @@ impl CheckReport {
                 CheckStatus::Skipped => summary.skipped += 1,
             }
         }
-        Self { environment, results, summary, elapsed_ms }
+        Self { environment, results, summary, elapsed_ms, engine: None }
     }
 
     /// The result of check `id`.

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::{human_bytes, CheckContext, CheckResult, CheckStatus::*};
-use crate::{host, schema::ByteSize};
+use crate::{engine::Locality, host, schema::ByteSize};
 
 /// The seed's minimum free disk for every environment.
 pub const MIN_DISK: ByteSize = ByteSize(20_000_000_000);
@@ -38,17 +38,31 @@ fn stack_memory(model: &crate::compose::ComposeModel) -> StackMemory {
 pub async fn memory(ctx: &CheckContext<'_>) -> CheckResult {
     let id = "memory";
     let title = "Memory";
-    let facts = match tokio::task::spawn_blocking(host::memory::memory).await {
-        Ok(Ok(facts)) => facts,
-        Ok(Err(e)) => return CheckResult::new(id, title, Fail, format!("could not read memory: {e}")),
-        Err(e) => return CheckResult::new(id, title, Fail, format!("could not read memory: {e}")),
-    };
     // What the engine can give containers: its own figure (a VM's size under Docker
-    // Desktop), else this machine's.
-    let engine_total = ctx.info().await.ok().and_then(|i| i.mem_total).and_then(|m| u64::try_from(m).ok()).filter(|m| *m > 0);
+    // Desktop, a remote machine's), else this machine's.
+    let engine = ctx.facts().await;
+    let engine_total = engine.map(|f| f.memory).filter(|m| *m > 0);
+    let on_this_machine = ctx.locality().await == Locality::ThisMachine;
+    if !on_this_machine && engine.is_none() {
+        return CheckResult::new(id, title, Skipped, super::context::Missing::Daemon.reason());
+    }
+    let facts = if on_this_machine {
+        match tokio::task::spawn_blocking(host::memory::memory).await {
+            Ok(Ok(facts)) => facts,
+            Ok(Err(e)) => return CheckResult::new(id, title, Fail, format!("could not read memory: {e}")),
+            Err(e) => return CheckResult::new(id, title, Fail, format!("could not read memory: {e}")),
+        }
+    } else {
+        // Only the engine's figure is known of that machine; what is free there now is not.
+        let total = engine_total.unwrap_or(0);
+        host::memory::MemoryFacts { total, available: total }
+    };
     let capacity = engine_total.unwrap_or(facts.total);
-    let mut have = vec![format!("{} installed, {} available", human_bytes(facts.total), human_bytes(facts.available))];
-    if let Some(engine) = engine_total.filter(|e| *e != facts.total) {
+    let mut have = vec![match engine.filter(|_| !on_this_machine) {
+        Some(f) => format!("{} on {} ({}); what is free there now cannot be seen from here", human_bytes(capacity), f.name, f.endpoint.label()),
+        None => format!("{} installed, {} available", human_bytes(facts.total), human_bytes(facts.available)),
+    }];
+    if let Some(engine) = engine_total.filter(|e| on_this_machine && *e != facts.total) {
         have.push(format!("the Docker engine can give containers {}", human_bytes(engine)));
     }
     let stack = ctx.model_or_skip().await.ok().map(stack_memory);
@@ -100,6 +114,21 @@ pub async fn disk(ctx: &CheckContext<'_>) -> CheckResult {
         Err(missing) => return CheckResult::new(id, title, Skipped, missing.reason()),
     };
     let need = ctx.environment.requires.disk.map_or(MIN_DISK, |d| d.max(MIN_DISK));
+    if let Some(engine) = ctx.facts().await.filter(|f| f.locality != Locality::ThisMachine) {
+        // The data root is a folder of another machine (a VM, a server): a folder of the
+        // same name here says nothing about it. Say what is known, never a false pass.
+        let used = match ctx.engine_or_skip().await {
+            Ok(e) => crate::engine::disk::usage(e).await.ok().map(|u| human_bytes(u.total())),
+            Err(_) => None,
+        };
+        let place = if engine.locality == Locality::VirtualMachine { "in a VM" } else { "on another machine" };
+        return CheckResult::new(id, title, Warn, format!("not measured: Docker's data root {} is {place} ({})", root.display(), engine.name))
+            .with_details([
+                format!("{need} needed; free space there cannot be read from here"),
+                used.map_or_else(|| "Docker's own usage: unknown".to_owned(), |u| format!("Docker's images, containers, volumes and cache use {u} there")),
+                format!("check it there: `docker --context {} system df`, and `df -h` on that machine (Docker Desktop: Settings › Resources › Disk)", engine.endpoint.context),
+            ]);
+    }
     let lookup = root.clone();
     let facts = match tokio::task::spawn_blocking(move || host::disk::disk_of(&lookup)).await {
         Ok(Ok(facts)) => facts,

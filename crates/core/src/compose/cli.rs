@@ -46,7 +46,8 @@ impl ComposeCli {
         })
     }
 
-    /// A Compose command: fixed locale, no stdin, killed if dropped.
+    /// A Compose command: fixed locale, no stdin, killed if dropped, and pointed at the
+    /// engine Stackpilot talks to (the same endpoint, so the two never differ).
     pub fn command(&self) -> Command {
         let mut command = Command::new(&self.program);
         command
@@ -56,6 +57,14 @@ impl ComposeCli {
             .env("COMPOSE_STATUS_STDOUT", "0")
             .stdin(Stdio::null())
             .kill_on_drop(true);
+        if let Ok(endpoint) = crate::engine::endpoint::resolve() {
+            for (key, value) in endpoint.child_env() {
+                match value {
+                    Some(value) => command.env(key, value),
+                    None => command.env_remove(key),
+                };
+            }
+        }
         command
     }
 

@@ -1,6 +1,7 @@
 //! The Docker Engine API through bollard, version negotiated (engines from 20.10 on).
 
 pub mod disk;
+pub mod endpoint;
 pub mod events;
 
 use std::time::Duration;
@@ -11,15 +12,78 @@ use bollard::{
     Docker,
 };
 
+pub use endpoint::{Endpoint, EndpointError};
+
 use crate::Diagnostic;
 
-/// How long the engine has to answer a ping.
+/// How long an engine on this machine has to answer a ping.
 pub const PING_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a remote engine has (an ssh connection is set up first).
+pub const REMOTE_PING_TIMEOUT: Duration = Duration::from_secs(10);
+/// Seconds a request to the engine may take.
+const REQUEST_TIMEOUT: u64 = 120;
 
 /// A connected, answering Docker Engine.
 #[derive(Clone)]
 pub struct Engine {
     docker: Docker,
+    endpoint: Endpoint,
+}
+
+/// Where the containers of an engine run, seen from this machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Locality {
+    /// On this machine: its memory, disk, ports and GPU are the containers'.
+    ThisMachine,
+    /// In a VM on this machine (Docker Desktop, Colima, OrbStack, Rancher Desktop…):
+    /// the engine's figures count; its ports are forwarded to this machine.
+    VirtualMachine,
+    /// On another machine: only what the engine says is known.
+    Remote,
+}
+
+/// What the engine says about the machine that runs the containers.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EngineFacts {
+    /// The endpoint.
+    pub endpoint: Endpoint,
+    /// Where its containers run.
+    pub locality: Locality,
+    /// The engine's host name.
+    pub name: String,
+    /// Engine version.
+    pub version: String,
+    /// `Docker Desktop`, `Debian GNU/Linux 12 (bookworm)`…
+    pub operating_system: String,
+    /// `linux`.
+    pub os_type: String,
+    /// `x86_64`, `aarch64`.
+    pub architecture: String,
+    /// CPUs the engine has.
+    pub cpus: u64,
+    /// Memory the engine has, in bytes.
+    pub memory: u64,
+}
+
+impl EngineFacts {
+    /// `default (unix:///var/run/docker.sock), Docker 27.1 on linux/x86_64, 8 CPUs, 7.7 GiB`.
+    pub fn summary(&self) -> String {
+        let place = match self.locality {
+            Locality::ThisMachine => "",
+            Locality::VirtualMachine => ", in a VM",
+            Locality::Remote => ", on another machine",
+        };
+        format!(
+            "{}, Docker {} on {}/{}, {} CPUs, {}{place}",
+            self.endpoint.label(),
+            self.version,
+            self.os_type,
+            self.architecture,
+            self.cpus,
+            crate::checks::human_bytes(self.memory)
+        )
+    }
 }
 
 /// What the engine says about itself.
@@ -37,9 +101,12 @@ pub enum EngineError {
     /// The daemon does not answer.
     #[error("the Docker daemon does not answer: {detail}")]
     Unreachable {
-        /// What happened.
+        /// What happened, naming the endpoint.
         detail: String,
     },
+    /// Which engine to use could not be decided.
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
     /// The engine answered with an error.
     #[error("the Docker engine refused the request: {0}")]
     Api(#[from] bollard::errors::Error),
@@ -50,36 +117,154 @@ impl Diagnostic for EngineError {
         match self {
             Self::Unreachable { .. } => "DockerUnreachable",
             Self::Api(_) => "DockerApi",
+            Self::Endpoint(e) => e.code(),
         }
     }
 
     fn hint(&self) -> Option<String> {
         match self {
-            Self::Unreachable { .. } => Some(if cfg!(target_os = "linux") {
-                "start Docker: `sudo systemctl start docker` (or Docker Desktop), and check you may use /var/run/docker.sock".into()
-            } else {
-                "start Docker Desktop and wait until it says it is running".into()
+            Self::Unreachable { .. } => Some(match endpoint::resolve() {
+                Ok(e) if e.host != endpoint::DEFAULT_HOST => format!(
+                    "check that the engine at {} runs and can be reached (`{}`), or use another one (`--context NAME`, `docker context ls`)",
+                    e.host,
+                    if e.context == "default" { format!("docker -H {} info", e.host) } else { format!("docker --context {} info", e.context) }
+                ),
+                _ if cfg!(target_os = "linux") => {
+                    "start Docker: `sudo systemctl start docker` (or Docker Desktop), and check you may use /var/run/docker.sock".into()
+                }
+                _ => "start Docker Desktop and wait until it says it is running".into(),
             }),
             Self::Api(_) => None,
+            Self::Endpoint(e) => e.hint(),
         }
     }
 }
 
+/// The engine Stackpilot uses now and the others it could use, for a front end's menu.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EngineOverview {
+    /// The endpoint in use, when it resolves.
+    pub endpoint: Option<Endpoint>,
+    /// What the engine says of itself, when it answers.
+    pub facts: Option<EngineFacts>,
+    /// Why it cannot be used, when it cannot.
+    pub error: Option<crate::ErrorReport>,
+    /// The docker CLI's contexts, `default` first.
+    pub contexts: Vec<endpoint::ContextEntry>,
+}
+
+/// Resolves and asks the engine in use (bounded by the ping timeouts).
+pub async fn overview() -> EngineOverview {
+    let contexts = endpoint::contexts();
+    let endpoint = match endpoint::resolve() {
+        Ok(endpoint) => endpoint,
+        Err(e) => return EngineOverview { endpoint: None, facts: None, error: Some(crate::ErrorReport::of(&e)), contexts },
+    };
+    let facts = match Engine::connect_to(endpoint.clone()).await {
+        Ok(engine) => engine.facts().await.map_err(|e| crate::ErrorReport::of(&e)),
+        Err(e) => Err(crate::ErrorReport::of(&e)),
+    };
+    match facts {
+        Ok(facts) => EngineOverview { endpoint: Some(endpoint), facts: Some(facts), error: None, contexts },
+        Err(error) => EngineOverview { endpoint: Some(endpoint), facts: None, error: Some(error), contexts },
+    }
+}
+
+/// An error with its causes (`client error (Connect): Connection refused (os error 111)`):
+/// bollard's own message alone does not say what failed.
+fn causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let part = cause.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// A bollard client for `endpoint` (not yet connected).
+fn client(endpoint: &Endpoint) -> Result<Docker, bollard::errors::Error> {
+    let host = endpoint.host.as_str();
+    let version = bollard::API_DEFAULT_VERSION;
+    if host.starts_with("ssh://") {
+        return Docker::connect_with_ssh(host, REQUEST_TIMEOUT, version, None);
+    }
+    if host.starts_with("tcp://") || host.starts_with("http://") || host.starts_with("https://") {
+        if let Some(tls) = endpoint.tls.as_ref().filter(|_| !host.starts_with("http://")) {
+            return Docker::connect_with_ssl(host, &tls.dir.join("key.pem"), &tls.dir.join("cert.pem"), &tls.dir.join("ca.pem"), REQUEST_TIMEOUT, version);
+        }
+        return Docker::connect_with_http(host, REQUEST_TIMEOUT, version);
+    }
+    #[cfg(unix)]
+    {
+        Docker::connect_with_unix(host, REQUEST_TIMEOUT, version)
+    }
+    #[cfg(windows)]
+    {
+        Docker::connect_with_named_pipe(host, REQUEST_TIMEOUT, version)
+    }
+}
+
 impl Engine {
-    /// Connects with the platform defaults (`DOCKER_HOST` honoured), negotiates the API version and pings.
+    /// Connects to the engine the docker CLI would use ([`endpoint::resolve`]),
+    /// negotiates the API version and pings, in bounded time.
     pub async fn connect() -> Result<Self, EngineError> {
-        let docker = Docker::connect_with_local_defaults()
-            .map_err(|e| EngineError::Unreachable { detail: e.to_string() })?;
-        let unreachable = |detail: String| EngineError::Unreachable { detail };
-        let docker = tokio::time::timeout(PING_TIMEOUT, docker.negotiate_version())
+        Self::connect_to(endpoint::resolve()?).await
+    }
+
+    /// Connects to `endpoint`, negotiates the API version and pings, in bounded time.
+    pub async fn connect_to(endpoint: Endpoint) -> Result<Self, EngineError> {
+        let at = endpoint.label();
+        let unreachable = |detail: String| EngineError::Unreachable { detail: format!("{at}: {detail}") };
+        let docker = client(&endpoint).map_err(|e| unreachable(causes(&e)))?;
+        let limit = if endpoint.is_on_this_host() { PING_TIMEOUT } else { REMOTE_PING_TIMEOUT };
+        let silent = || unreachable(format!("no answer within {}s", limit.as_secs()));
+        let docker = tokio::time::timeout(limit, docker.negotiate_version())
             .await
-            .map_err(|_| unreachable(format!("no answer within {}s", PING_TIMEOUT.as_secs())))?
-            .map_err(|e| unreachable(e.to_string()))?;
-        tokio::time::timeout(PING_TIMEOUT, docker.ping())
-            .await
-            .map_err(|_| unreachable(format!("no answer within {}s", PING_TIMEOUT.as_secs())))?
-            .map_err(|e| unreachable(e.to_string()))?;
-        Ok(Self { docker })
+            .map_err(|_| silent())?
+            .map_err(|e| unreachable(causes(&e)))?;
+        tokio::time::timeout(limit, docker.ping()).await.map_err(|_| silent())?.map_err(|e| unreachable(causes(&e)))?;
+        Ok(Self { docker, endpoint })
+    }
+
+    /// The endpoint this engine was reached at.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// What the engine says about the machine that runs its containers.
+    pub async fn facts(&self) -> Result<EngineFacts, EngineError> {
+        let info = self.info().await?;
+        Ok(self.facts_from(&info))
+    }
+
+    /// [`Engine::facts`] from a `docker info` already read.
+    pub fn facts_from(&self, info: &SystemInfo) -> EngineFacts {
+        let name = info.name.clone().unwrap_or_default();
+        let operating_system = info.operating_system.clone().unwrap_or_default();
+        let this_host = sysinfo::System::host_name().unwrap_or_default();
+        let locality = if !self.endpoint.is_on_this_host() {
+            Locality::Remote
+        } else if operating_system.contains("Docker Desktop") || (!name.is_empty() && !this_host.is_empty() && name != this_host) {
+            Locality::VirtualMachine
+        } else {
+            Locality::ThisMachine
+        };
+        EngineFacts {
+            endpoint: self.endpoint.clone(),
+            locality,
+            name,
+            version: info.server_version.clone().unwrap_or_default(),
+            operating_system,
+            os_type: info.os_type.clone().unwrap_or_default(),
+            architecture: info.architecture.clone().unwrap_or_default(),
+            cpus: info.ncpu.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
+            memory: info.mem_total.and_then(|m| u64::try_from(m).ok()).unwrap_or(0),
+        }
     }
 
     /// The engine's version and the negotiated API version.

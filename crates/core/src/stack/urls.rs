@@ -35,10 +35,29 @@ pub fn expand(template: &str, lookup: impl Fn(&str) -> Option<String>) -> String
     out
 }
 
-/// The schema's links expanded; without any, `http://localhost:PORT` for each published TCP port.
-pub fn urls(schema_urls: &[(String, String)], model: &ComposeModel, lookup: impl Fn(&str) -> Option<String>) -> Vec<ServiceUrl> {
+/// `http://localhost:8080/x` with `localhost` (or 127.0.0.1) replaced by `host`, where the
+/// engine publishes the ports (a remote engine's name).
+fn at_host(url: String, host: &str) -> String {
+    if host == "localhost" {
+        return url;
+    }
+    for local in ["localhost", "127.0.0.1"] {
+        for scheme in ["http://", "https://"] {
+            let from = format!("{scheme}{local}");
+            if let Some(rest) = url.strip_prefix(&from).filter(|r| r.is_empty() || r.starts_with([':', '/'])) {
+                let host = if host.contains(':') { format!("[{host}]") } else { host.to_owned() };
+                return format!("{scheme}{host}{rest}");
+            }
+        }
+    }
+    url
+}
+
+/// The schema's links expanded; without any, `http://HOST:PORT` for each published TCP
+/// port. `host` is where the engine publishes ports: `localhost`, or a remote engine's name.
+pub fn urls(schema_urls: &[(String, String)], model: &ComposeModel, host: &str, lookup: impl Fn(&str) -> Option<String>) -> Vec<ServiceUrl> {
     if !schema_urls.is_empty() {
-        return schema_urls.iter().map(|(label, t)| ServiceUrl { label: label.clone(), url: expand(t, &lookup) }).collect();
+        return schema_urls.iter().map(|(label, t)| ServiceUrl { label: label.clone(), url: at_host(expand(t, &lookup), host) }).collect();
     }
     model
         .services
@@ -49,13 +68,22 @@ pub fn urls(schema_urls: &[(String, String)], model: &ComposeModel, lookup: impl
                 .iter()
                 .filter(|p| p.protocol.as_deref().unwrap_or("tcp") == "tcp")
                 .flat_map(|p| p.host_ports())
-                .map(move |port| ServiceUrl { label: name.clone(), url: format!("http://localhost:{port}") })
+                .map(move |port| ServiceUrl { label: name.clone(), url: at_host(format!("http://localhost:{port}"), host) })
         })
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn links_of_a_remote_engine_name_its_host() {
+        use super::at_host;
+        assert_eq!(at_host("http://localhost:3000/x".into(), "gpu-box"), "http://gpu-box:3000/x");
+        assert_eq!(at_host("https://127.0.0.1".into(), "fd00::5"), "https://[fd00::5]");
+        assert_eq!(at_host("http://localhost.example.com:3000".into(), "gpu-box"), "http://localhost.example.com:3000");
+        assert_eq!(at_host("http://localhost:3000".into(), "localhost"), "http://localhost:3000");
+    }
+
     use super::expand;
 
     #[test]
