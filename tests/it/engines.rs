@@ -56,7 +56,7 @@ fn docker_config() -> tempfile::TempDir {
 }
 
 /// A docker CLI configuration folder with context `second` on `host`, made current.
-fn config_with_context(host: &str) -> tempfile::TempDir {
+pub(crate) fn config_with_context(host: &str) -> tempfile::TempDir {
     let config = docker_config();
     for args in [vec!["context", "create", "second", "--description", "the test's engine", "--docker", &format!("host={host}")], vec!["context", "use", "second"]] {
         let out = Command::new("docker").args(&args).env("DOCKER_CONFIG", config.path()).env_remove("DOCKER_HOST").output().expect("docker context");

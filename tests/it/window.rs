@@ -158,6 +158,21 @@ async fn shot(client: &Client, name: &str) -> Step<()> {
     std::fs::write(artifacts_dir().join(format!("{name}.png")), png).map_err(|e| e.to_string())
 }
 
+/// Waits until the page text (textContent) of `css` contains `wanted`.
+async fn wait_content(client: &Client, css: &str, wanted: &str, within: Duration) -> Step<String> {
+    let deadline = Instant::now() + within;
+    loop {
+        let found = content(client, css).await.unwrap_or_default();
+        if found.contains(wanted) {
+            return Ok(found);
+        }
+        if Instant::now() > deadline {
+            return Err(format!("`{css}` says {found:?}, not {wanted:?}"));
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
 /// Waits until the text of `css` contains `wanted`.
 async fn wait_text(client: &Client, css: &str, wanted: &str, within: Duration) -> Step<String> {
     let deadline = Instant::now() + within;
@@ -435,4 +450,67 @@ async fn a_plain_compose_folder_is_adopted_started_and_reopened_after_a_relaunch
     assert!(name.contains(&format!("fxadopt{}", std::process::id())), "{name}");
     assert!(listed.contains(&path) && listed.contains("Open folder"), "{listed}");
     assert!(builtin.contains("multimodal"), "{builtin}");
+}
+
+#[tokio::test]
+async fn the_engine_menu_moves_the_start_to_another_docker_context() {
+    let _turn = ONE_WINDOW.lock().await;
+    let engine = crate::support::SecondEngine::start();
+    engine.load_busybox();
+    let config = crate::engines::config_with_context(&engine.host);
+    // The docker CLI's current context stays the default: the person picks `second` in the app.
+    Command::new("docker").args(["context", "use", "default"]).env("DOCKER_CONFIG", config.path()).output().expect("context use");
+    let workspace = fixture_workspace(free_port());
+    let project = format!("fxui{}-slow", std::process::id());
+    let data = tempfile::tempdir().expect("app data");
+    let driver = Driver::start("engine", &[("XDG_DATA_HOME", data.path()), ("DOCKER_CONFIG", config.path())], &["DOCKER_HOST", "DOCKER_CONTEXT"]);
+    let client = driver.open(&["--workspace".into(), workspace.path().display().to_string()]).await;
+    let result = async {
+        wait_content(&client, ".engine-status", "Docker", Duration::from_secs(30)).await?;
+        let before = client
+            .execute("return document.getElementById('engine-context').value", vec![])
+            .await
+            .map_err(|e| e.to_string())?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        client
+            .execute("const s = document.getElementById('engine-context'); s.value = 'second'; s.dispatchEvent(new Event('change'));", vec![])
+            .await
+            .map_err(|e| e.to_string())?;
+        find(&client, "[data-environment='slow'] .card-button", Duration::from_secs(30)).await?;
+        let status = wait_content(&client, ".engine-status", "Docker", Duration::from_secs(30)).await?;
+        let title = client
+            .execute("return document.querySelector('.engine-status').title", vec![])
+            .await
+            .map_err(|e| e.to_string())?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        shot(&client, "12-engine-menu").await?;
+        click(&client, "[data-environment='slow'] .card-button").await?;
+        click(&client, ".checks-view button.continue:not([disabled])").await?;
+        wait_text(&client, ".secrets-view caption", "uses no secrets", Duration::from_secs(30)).await?;
+        click(&client, ".secrets-view button.continue:not([disabled])").await?;
+        wait_text(&client, ".launch-view .run-status", "is ready", Duration::from_secs(90)).await?;
+        Ok::<_, String>((before, status, title))
+    }
+    .await;
+    if result.is_err() {
+        let _ = shot(&client, "FAILED-engine").await;
+    }
+    let _ = client.close().await;
+    drop(driver);
+    let on_second = engine.docker(&["ps", "-q", "--filter", &format!("label=com.docker.compose.project={project}")]);
+    let on_default = Command::new("docker")
+        .args(["ps", "-q", "--filter", &format!("label=com.docker.compose.project={project}")])
+        .env_remove("DOCKER_HOST")
+        .output()
+        .expect("docker ps");
+    let _ = Command::new("docker").args(["-H", &engine.host, "compose", "-p", &project, "down"]).output();
+    let (before, status, title) = result.expect("the app starts the environment on the chosen engine");
+    assert_eq!(before, "default");
+    assert!(title.starts_with(&format!("second ({})", engine.host)), "{title} / {status}");
+    assert!(!String::from_utf8_lossy(&on_second.stdout).trim().is_empty(), "the container runs on the chosen engine");
+    assert!(String::from_utf8_lossy(&on_default.stdout).trim().is_empty(), "and not on the default one");
 }

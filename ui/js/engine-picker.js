@@ -42,18 +42,19 @@ export class EnginePicker extends EventTarget {
   #show(overview) {
     if (!overview) return;
     this.select.replaceChildren();
+    this.select.title = overview.endpoint ? `${overview.endpoint.context}: ${overview.endpoint.host}` : '';
     const current = overview.endpoint?.context ?? '';
     for (const context of overview.contexts) {
-      const option = el('option', undefined, `${context.name} — ${context.host}`);
+      const option = el('option', undefined, context.name);
       option.value = context.name;
       option.selected = context.name === current;
-      if (context.description) option.title = context.description;
+      option.title = [context.host, context.description].filter(Boolean).join(' — ');
       this.select.append(option);
     }
     const facts = overview.facts;
     if (facts) {
       this.status.className = 'engine-status ok';
-      this.status.textContent = `Docker ${facts.version} · ${facts.cpus} CPUs · ${formatBytes(facts.memory)}${facts.locality === 'thisMachine' ? '' : ` · on ${PLACES[facts.locality]}`}`;
+      this.status.textContent = `Docker ${facts.version.split('+')[0]} · ${facts.cpus} CPUs · ${formatBytes(facts.memory)}${facts.locality === 'thisMachine' ? '' : ` · on ${PLACES[facts.locality]}`}`;
       this.status.title = `${facts.endpoint.context} (${facts.endpoint.host}), from ${facts.endpoint.source}: ${facts.name}, ${facts.operating_system}, ${facts.os_type}/${facts.architecture}`;
     } else {
       this.status.className = 'engine-status error';
