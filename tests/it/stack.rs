@@ -37,7 +37,7 @@ pub(crate) fn fixtures(tag: &str, env_file: &[(&str, &str, String)]) -> (tempfil
 
 async fn start(workspace: &Workspace, env: &str, timeout: Option<Duration>) -> (UpReport, Vec<UpEvent>) {
     let mut events = Vec::new();
-    let report = stack::up(workspace, env, &UpOptions { timeout }, CancellationToken::new(), |e| events.push(e.clone()))
+    let report = stack::up(workspace, env, &UpOptions { timeout, ..UpOptions::default() }, CancellationToken::new(), |e| events.push(e.clone()))
         .await
         .expect("up runs");
     (report, events)

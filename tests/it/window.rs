@@ -514,3 +514,79 @@ async fn the_engine_menu_moves_the_start_to_another_docker_context() {
     assert!(!String::from_utf8_lossy(&on_second.stdout).trim().is_empty(), "the container runs on the chosen engine");
     assert!(String::from_utf8_lossy(&on_default.stdout).trim().is_empty(), "and not on the default one");
 }
+
+/// The same first start through both front ends: nothing generated yet (the secret
+/// APP_TOKEN is missing), and a port another program holds. Both start the first by
+/// generating the secret without asking, and both stop on the second, naming the port.
+#[tokio::test]
+async fn the_cli_and_the_app_start_the_same_way() {
+    let _turn = ONE_WINDOW.lock().await;
+    let cli_copy = fixture_workspace(free_port());
+    let cli = |args: &[&str]| {
+        Command::new(built_binary("stackpilot"))
+            .arg("--workspace")
+            .arg(cli_copy.path())
+            .args(args)
+            .env_remove("STACKPILOT_WORKSPACE")
+            .output()
+            .expect("stackpilot")
+    };
+    let cli_up = cli(&["up", "healthy"]);
+    let cli_text = format!("{}{}", String::from_utf8_lossy(&cli_up.stdout), String::from_utf8_lossy(&cli_up.stderr));
+    let _ = cli(&["down", "healthy"]);
+    let held = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = held.local_addr().expect("addr").port();
+    std::fs::write(cli_copy.path().join(".env.healthy"), format!("WEB_PORT={port}\n")).expect("env file");
+    let cli_blocked = cli(&["up", "healthy"]);
+    let cli_blocked_text = String::from_utf8_lossy(&cli_blocked.stderr).into_owned();
+
+    let app_copy = fixture_workspace(free_port());
+    let data = tempfile::tempdir().expect("app data");
+    let driver = Driver::start("same-start", &[("XDG_DATA_HOME", data.path())], &[]);
+    let client = driver.open(&["--workspace".into(), app_copy.path().display().to_string()]).await;
+    let result = async {
+        click(&client, "[data-environment='healthy'] .card-button").await?;
+        let checks = wait_text(&client, ".checks-view .run-status", "added when you launch", Duration::from_secs(30)).await?;
+        click(&client, ".checks-view button.continue:not([disabled])").await?;
+        wait_text(&client, "[data-secret='APP_TOKEN'] .secret-value", "missing", Duration::from_secs(20)).await?;
+        click(&client, ".secrets-view button.continue:not([disabled])").await?;
+        let status = wait_text(&client, ".launch-view .run-status", "is ready", Duration::from_secs(90)).await?;
+        let applied = text(&client, ".applied-fixes").await?;
+        shot(&client, "13-launch-generates-secrets").await?;
+        // The port held: the checks screen names it and holds the start.
+        let down = Command::new(built_binary("stackpilot")).arg("--workspace").arg(app_copy.path()).args(["down", "healthy"]).output().map_err(|e| e.to_string())?;
+        if !down.status.success() {
+            return Err(format!("down: {}", String::from_utf8_lossy(&down.stderr)));
+        }
+        std::fs::write(app_copy.path().join(".env.healthy"), format!("WEB_PORT={port}\n")).map_err(|e| e.to_string())?;
+        click(&client, ".launch-view button.primary").await?;
+        click(&client, ".dashboard-view .actions button:first-of-type").await?;
+        click(&client, "[data-environment='healthy'] .card-button").await?;
+        let blocked = wait_text(&client, ".checks-view .run-status", "1 problem to fix before starting", Duration::from_secs(30)).await?;
+        let ports = text(&client, "[data-check='ports'] .check-message").await?;
+        let held_back = find(&client, ".checks-view button.continue[disabled]", Duration::from_secs(5)).await.is_ok();
+        Ok::<_, String>((checks, status, applied, blocked, ports, held_back))
+    }
+    .await;
+    if result.is_err() {
+        let _ = shot(&client, "FAILED-same-start").await;
+    }
+    let _ = client.close().await;
+    drop(driver);
+    let _ = Command::new(built_binary("stackpilot")).arg("--workspace").arg(app_copy.path()).args(["down", "healthy"]).output();
+    let (checks, status, applied, blocked, ports, held_back) = result.expect("the app starts it, then holds it");
+
+    // The same outcome and the same words, from core, in both.
+    assert!(cli_up.status.success(), "{cli_text}");
+    assert!(cli_text.contains("fixed: Generated into the keychain: APP_TOKEN."), "{cli_text}");
+    assert!(cli_text.contains("healthy is ready"), "{cli_text}");
+    assert!(applied.contains("Generated into the keychain: APP_TOKEN."), "{applied}");
+    assert!(status.contains("Healthy is ready"), "{status}");
+    assert!(checks.contains("added when you launch"), "{checks}");
+    assert_eq!(cli_blocked.status.code(), Some(1), "{cli_blocked_text}");
+    assert!(cli_blocked_text.contains("healthy cannot start: 1 check(s) failed (ports)") && cli_blocked_text.contains(&port.to_string()), "{cli_blocked_text}");
+    assert!(blocked.contains("1 problem"), "{blocked}");
+    assert!(ports.contains(&port.to_string()) && ports.contains("taken"), "{ports}");
+    assert!(held_back, "Continue stays disabled while the port is held");
+    drop(held);
+}

@@ -55,13 +55,13 @@ export class ChecksView extends EventTarget {
     // Keep the catalogue's order once everything is in.
     this.list.replaceChildren(...report.results.map((r) => rows.get(r.id) ?? this.#row(r)));
     const { pass, warn, skipped } = report.summary;
-    // Missing secrets are generated on the next screen: they do not hold the person here.
-    const secretsMissing = report.results.some((r) => r.id === 'secrets' && r.status === 'fail');
-    const fail = report.results.filter((r) => r.status === 'fail' && r.id !== 'secrets').length;
+    // Core says which failures need the person; the others the start fixes by itself.
+    const fail = report.needs_person.length;
+    const selfFixed = report.results.some((r) => r.status === 'fail' && !report.needs_person.includes(r.id));
     const text = fail > 0
       ? `${fail} problem${fail === 1 ? '' : 's'} to fix before starting (${pass} passed, ${warn} warning${warn === 1 ? '' : 's'}, ${skipped} skipped).`
-      : secretsMissing
-        ? 'Ready for the next step: the missing secrets are generated on the secrets screen.'
+      : selfFixed
+        ? 'Ready for the next step: what is missing (secrets, env file keys) is added when you launch.'
       : warn > 0
         ? `Ready to start. ${warn} warning${warn === 1 ? '' : 's'} to know about: they do not stop the start.`
         : `All clear: ${pass} checks passed${skipped ? `, ${skipped} not needed` : ''}.`;

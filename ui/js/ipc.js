@@ -72,12 +72,15 @@ function channel(onMessage) {
  * @typedef {{schema: string, imported: string[], workspace: WorkspaceView}} AdoptedView
  * @typedef {{kind: string, [key: string]: unknown}} Fix
  * @typedef {{id: string, title: string, status: 'pass'|'warn'|'fail'|'skipped', message: string, details: string[], fixes: Fix[], elapsed_ms: number}} CheckResult
- * @typedef {{results: CheckResult[], summary: {pass: number, warn: number, fail: number, skipped: number}, elapsed_ms: number}} CheckReport
+ * @typedef {{results: CheckResult[], summary: {pass: number, warn: number, fail: number, skipped: number}, elapsed_ms: number, needs_person: string[]}} CheckReport
  * @typedef {{kind: 'reclaimDiskSpace' | string, id: string, name: string, size: number}} ReclaimItem
  * @typedef {{name: string, scope: string, service: string, present: boolean, created: number | null, rotated: number | null, description: string | null}} SecretStatus
  * @typedef {{state: string, exitCode?: number}} ServiceState
  * @typedef {{kind: 'step', service: string, step: {step: string, detail?: string}} | {kind: 'state', service: string, state: ServiceState, ready: boolean, elapsed_ms: number, ready_count: number, total: number}} UpEvent
  * @typedef {{service: string, state: ServiceState, ready: boolean, waited_for: boolean, last_logs: string[], health_log: string[]}} ServiceReport
+ * @typedef {{id: string, summary: string, ok: boolean}} AppliedFix
+ * @typedef {{kind: 'check', result: CheckResult} | {kind: 'fixed', fix: AppliedFix} | {kind: 'starting'} | {kind: 'up', event: UpEvent}} StartEvent
+ * @typedef {{checks: CheckReport | null, applied: AppliedFix[], outcome: {outcome: 'blocked', failed: CheckResult[], summary: string} | {outcome: 'started', report: UpReport}}} StartReport
  * @typedef {{outcome: {outcome: string, service?: string | null, reason?: string, not_ready?: string[], after_s?: number, detail?: string}, services: ServiceReport[], running: string[], urls: {label: string, url: string}[], elapsed_ms: number}} UpReport
  * @typedef {{service: string, container: string, state: ServiceState, started_at: string | null, ports: number[], health_log: string[]}} ServiceStatus
  * @typedef {{service: string, text: string}} LogLine
@@ -122,7 +125,7 @@ export const rotateSecret = (env, name) => invoke('rotate_secret', { env, name }
 /** @param {string} env @param {string} name @returns {Promise<string>} */
 export const revealSecret = (env, name) => invoke('reveal_secret', { env, name });
 
-/** @param {string} env @param {(e: UpEvent) => void} onEvent @returns {Promise<UpReport>} */
+/** @param {string} env @param {(e: StartEvent) => void} onEvent @returns {Promise<StartReport>} */
 export const startEnvironment = (env, onEvent) => invoke('start_environment', { env, onEvent: channel(onEvent) });
 /** @param {string} key */
 export const cancelTask = (key) => invoke('cancel_task', { key });

@@ -55,25 +55,60 @@ export class LaunchView extends EventTarget {
   async start() {
     this.result.replaceChildren();
     this.actions.replaceChildren(button('Cancel', () => cancelTask(`up:${this.env}`)));
-    this.summary.textContent = 'Starting…';
+    this.summary.textContent = 'Checking this machine…';
+    const fixed = el('ul', 'applied-fixes');
     try {
-      const report = await startEnvironment(this.env, (event) => {
-        if (event.kind === 'step') {
-          this.#set(event.service, event.step.step === 'error' ? 'error' : event.step.step, 'step', null);
-        } else {
-          this.#set(event.service, stateLabel(event.state), event.ready ? 'ready' : event.state.state, event.elapsed_ms);
-          this.progress.max = event.total;
-          this.progress.value = event.ready_count;
-          this.summary.textContent = `${event.ready_count} of ${event.total} services ready`;
+      const started = await startEnvironment(this.env, (event) => {
+        if (event.kind === 'fixed') {
+          fixed.append(el('li', event.fix.ok ? 'ok' : 'status-fail', event.fix.summary));
+          if (!fixed.isConnected) this.result.append(fixed);
+        } else if (event.kind === 'starting') {
+          this.summary.textContent = 'Starting…';
+        } else if (event.kind === 'up') {
+          const up = event.event;
+          if (up.kind === 'step') {
+            this.#set(up.service, up.step.step === 'error' ? 'error' : up.step.step, 'step', null);
+          } else {
+            this.#set(up.service, stateLabel(up.state), up.ready ? 'ready' : up.state.state, up.elapsed_ms);
+            this.progress.max = up.total;
+            this.progress.value = up.ready_count;
+            this.summary.textContent = `${up.ready_count} of ${up.total} services ready`;
+          }
         }
       });
-      this.#finish(report);
+      if (started.outcome.outcome === 'blocked') {
+        this.#blocked(started.outcome.failed, started.outcome.summary);
+        return;
+      }
+      this.#finish(started.outcome.report);
     } catch (error) {
       const e = /** @type {import('./ipc.js').StackpilotError} */ (error);
       this.summary.textContent = `Could not start: ${e.message}`;
       if (e.hint) this.result.append(el('p', 'hint', `What to do: ${e.hint}`));
       this.actions.replaceChildren(button('Back to checks', () => this.dispatchEvent(new Event('back'))), button('Retry', () => this.start()));
     }
+  }
+
+  /**
+   * Checks failed that need the person: each with its details; the checks screen offers their fixes.
+   * @param {import('./ipc.js').CheckResult[]} failed @param {string} summary
+   */
+  #blocked(failed, summary) {
+    this.summary.textContent = `${summary}.`;
+    this.summary.classList.add('status-fail');
+    const list = el('ul', 'blockers');
+    for (const check of failed) {
+      const item = el('li', 'blocker');
+      item.dataset.check = check.id;
+      item.append(el('strong', undefined, `${check.title}: `), el('span', 'check-message', check.message));
+      if (check.details.length) item.append(el('pre', 'check-details', check.details.join('\n')));
+      list.append(item);
+    }
+    this.result.append(list);
+    this.actions.replaceChildren(
+      button('Back to checks', () => this.dispatchEvent(new Event('back')), 'primary'),
+      button('Retry', () => this.start()),
+    );
   }
 
   /** @param {UpReport} report */

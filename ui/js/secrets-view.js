@@ -61,8 +61,7 @@ export class SecretsView extends EventTarget {
     }
     const missing = view.secrets.filter((s) => !s.present).length;
     this.generateButton.hidden = missing === 0;
-    this.continueButton.disabled = missing > 0;
-    this.message.textContent = missing ? `${missing} secret${missing === 1 ? ' is' : 's are'} missing: generate them to continue.` : '';
+    this.message.textContent = missing ? `${missing} secret${missing === 1 ? ' is' : 's are'} missing: generate ${missing === 1 ? 'it' : 'them'} now, or Launch generates ${missing === 1 ? 'it' : 'them'} into the keychain.` : '';
   }
 
   async #generate() {

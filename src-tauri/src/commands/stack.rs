@@ -4,20 +4,22 @@ use futures_util::StreamExt;
 use stackpilot_core::{
     compose::DownOptions,
     engine::Engine,
-    stack::{self, logs::LogLine, stats::StatsSample, status::ServiceStatus, UpEvent, UpOptions, UpReport},
+    stack::{self, logs::LogLine, stats::StatsSample, status::ServiceStatus, StartEvent, StartOptions, StartReport},
     ErrorReport,
 };
 use tauri::{ipc::Channel, State};
 
 use crate::session::Session;
 
-/// Starts `env`; progress goes to `on_event`. `cancel_task("up:ENV")` stops the wait.
+/// Starts `env` through core's one start flow (checks, the fixes that only add what is
+/// missing, the gate, start and watch), as `stackpilot up` does; progress goes to
+/// `on_event`. `cancel_task("up:ENV")` stops the wait.
 #[tauri::command]
 #[tracing::instrument(skip(session, on_event))]
-pub async fn start_environment(session: State<'_, Session>, env: String, on_event: Channel<UpEvent>) -> Result<UpReport, ErrorReport> {
+pub async fn start_environment(session: State<'_, Session>, env: String, on_event: Channel<StartEvent>) -> Result<StartReport, ErrorReport> {
     let workspace = session.environment(&env)?;
     let cancel = session.task(format!("up:{env}"));
-    stack::up(&workspace, &env, &UpOptions::default(), cancel, |event| {
+    stack::start(&workspace, &env, &StartOptions::default(), &session.cache, cancel, |event| {
         let _ = on_event.send(event.clone());
     })
     .await

@@ -4,10 +4,9 @@ use std::{io::IsTerminal, path::Path, process::ExitCode, time::Duration};
 
 use clap::Args;
 use stackpilot_core::{
-    checks::{self, CheckContext, CheckStatus},
     compose::ModelCache,
     schema::Timeout,
-    stack::{self, progress::ComposeStep, UpEvent, UpOptions, UpOutcome},
+    stack::{self, progress::ComposeStep, StartEvent, StartOptions, StartOutcome, StartReport, UpEvent, UpOutcome},
     Workspace,
 };
 use tokio_util::sync::CancellationToken;
@@ -44,26 +43,6 @@ fn bar(ready: usize, total: usize) -> String {
 pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, Failure> {
     let workspace = Workspace::resolve(workspace).map_err(|e| Failure::input(&e))?;
     let environment = workspace.environment(&args.environment).map_err(|e| Failure::input(&e))?;
-    if !args.no_check {
-        let cache = ModelCache::default();
-        let ctx = CheckContext::new(&workspace, &args.environment, environment, &cache);
-        let report = checks::run_checks(&ctx, |_| {}).await;
-        let failed: Vec<_> = report.results.iter().filter(|r| r.status == CheckStatus::Fail).collect();
-        if !failed.is_empty() {
-            eprintln!("{} cannot start: {} check(s) failed.", args.environment, failed.len());
-            for r in &failed {
-                eprintln!("  ✗ {}: {}", r.id, r.message);
-                for d in &r.details {
-                    eprintln!("      {d}");
-                }
-                for f in &r.fixes {
-                    eprintln!("      fix {}: {}", f.id(), f.label());
-                }
-            }
-            eprintln!("Run `stackpilot check {} --fix`, or start anyway with --no-check.", args.environment);
-            return Ok(ExitCode::from(EXIT_CHECK_FAILED));
-        }
-    }
     let cancel = CancellationToken::new();
     let on_ctrl_c = cancel.clone();
     tokio::spawn(async move {
@@ -73,16 +52,22 @@ pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, 
     });
     let live = !args.json;
     let tty = std::io::stdout().is_terminal();
-    if live {
-        outln!("Starting {} ({}) as project {}…", args.environment, environment.title, workspace.schema.compose_project(&args.environment));
+    if live && !args.no_check {
+        outln!("Checking {} ({})…", args.environment, environment.title);
     }
-    let options = UpOptions { timeout: args.timeout };
-    let report = stack::up(&workspace, &args.environment, &options, cancel, |event| {
+    let options = StartOptions { timeout: args.timeout, skip_checks: args.no_check };
+    let cache = ModelCache::default();
+    let started = stack::start(&workspace, &args.environment, &options, &cache, cancel, |event| {
         if !live {
             return;
         }
         match event {
-            UpEvent::Step { service, step } => {
+            StartEvent::Check { .. } => {}
+            StartEvent::Fixed { fix } => outln!("  {} {}", if fix.ok { "fixed:" } else { "fix failed:" }, fix.summary),
+            StartEvent::Starting => {
+                outln!("Starting {} ({}) as project {}…", args.environment, environment.title, workspace.schema.compose_project(&args.environment))
+            }
+            StartEvent::Up { event: UpEvent::Step { service, step } } => {
                 let what = match step {
                     ComposeStep::Pulling => "pulling image".to_owned(),
                     ComposeStep::Pulled => "image pulled".to_owned(),
@@ -94,7 +79,7 @@ pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, 
                 };
                 outln!("  {service:<20} {what}");
             }
-            UpEvent::State { service, state, ready, elapsed_ms, ready_count, total } => {
+            StartEvent::Up { event: UpEvent::State { service, state, ready, elapsed_ms, ready_count, total } } => {
                 let mark = if *ready { "✓" } else { " " };
                 let progress = if tty { bar(*ready_count, *total) } else { format!("{ready_count}/{total} ready") };
                 outln!("{mark} {service:<20} {:<14} {:>6.1}s  {progress}", state.label(), *elapsed_ms as f64 / 1000.0);
@@ -103,6 +88,27 @@ pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, 
     })
     .await
     .map_err(|e| Failure::from_stack(&e))?;
+    let report = match started.outcome {
+        StartOutcome::Started { report } => report,
+        StartOutcome::Blocked { failed, summary } => {
+            if args.json {
+                print_json(&StartReport { outcome: StartOutcome::Blocked { failed, summary }, ..started })?;
+            } else {
+                eprintln!("{summary}.");
+                for r in &failed {
+                    eprintln!("  ✗ {}: {}", r.id, r.message);
+                    for d in &r.details {
+                        eprintln!("      {d}");
+                    }
+                    for f in &r.fixes {
+                        eprintln!("      fix {}: {}", f.id(), f.label());
+                    }
+                }
+                eprintln!("Run `stackpilot check {} --fix` to choose the fixes listed, or start anyway with --no-check.", args.environment);
+            }
+            return Ok(ExitCode::from(EXIT_CHECK_FAILED));
+        }
+    };
     if args.json {
         print_json(&report)?;
     } else {

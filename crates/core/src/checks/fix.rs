@@ -60,4 +60,11 @@ impl Fix {
     pub fn is_destructive(&self) -> bool {
         matches!(self, Self::StopContainer { .. } | Self::ReclaimDiskSpace { .. })
     }
+
+    /// Whether a start applies it without asking, as the seed's start script did: it only
+    /// adds what is missing (env file keys, keychain secrets), keeping every value there is
+    /// (and a backup of the file). Moving a port or stopping or removing anything needs a person.
+    pub fn applies_without_asking(&self) -> bool {
+        matches!(self, Self::GenerateEnvFile | Self::GenerateSecrets)
+    }
 }

@@ -36,6 +36,30 @@ pub enum FixOutcome {
     },
 }
 
+impl FixOutcome {
+    /// What was done, in one sentence for people.
+    pub fn summary(&self) -> String {
+        match self {
+            Self::EnvFileWritten(update) => {
+                let mut text = format!("Wrote {}", update.path.display());
+                if !update.added.is_empty() {
+                    text.push_str(&format!(" (added {})", update.added.join(", ")));
+                }
+                if !update.changed.is_empty() {
+                    text.push_str(&format!(" (changed {})", update.changed.join(", ")));
+                }
+                if let Some(backup) = &update.backup {
+                    text.push_str(&format!("; the previous version is kept as {}", backup.display()));
+                }
+                text + "."
+            }
+            Self::SecretsGenerated { names } => format!("Generated into the keychain: {}.", names.join(", ")),
+            Self::ContainerStopped { container } => format!("Stopped {container}."),
+            Self::Reclaimed { freed, items } => format!("Removed {items} item(s), freed {}.", crate::checks::human_bytes(*freed)),
+        }
+    }
+}
+
 /// Why a fix could not be carried out.
 #[derive(Debug, thiserror::Error)]
 pub enum FixError {

@@ -82,6 +82,9 @@ pub struct CheckReport {
     pub elapsed_ms: u64,
     /// The engine checked and the machine that runs its containers (none when it does not answer).
     pub engine: Option<crate::engine::EngineFacts>,
+    /// The failed checks a start cannot resolve by itself: they need a person (the others
+    /// are fixed by the start without asking: missing env keys, missing secrets).
+    pub needs_person: Vec<&'static str>,
 }
 
 impl CheckReport {
@@ -97,7 +100,12 @@ impl CheckReport {
                 CheckStatus::Skipped => summary.skipped += 1,
             }
         }
-        Self { environment, results, summary, elapsed_ms, engine: None }
+        let needs_person = results
+            .iter()
+            .filter(|r| r.status == CheckStatus::Fail && (r.fixes.is_empty() || !r.fixes.iter().all(super::Fix::applies_without_asking)))
+            .map(|r| r.id)
+            .collect();
+        Self { environment, results, summary, elapsed_ms, engine: None, needs_person }
     }
 
     /// The result of check `id`.

@@ -5,6 +5,7 @@ mod control;
 pub mod lock;
 pub mod logs;
 pub mod progress;
+pub mod start;
 mod state;
 pub mod stats;
 pub mod status;
@@ -22,6 +23,7 @@ use crate::{
 pub use control::{down, known_service, pull, restart, service_names, stop};
 pub use lock::{EnvLock, LockError};
 pub use state::ServiceState;
+pub use start::{start, AppliedFix, StartEvent, StartOptions, StartOutcome, StartReport};
 pub use up::{up, ServiceReport, UpEvent, UpOptions, UpOutcome, UpReport};
 
 /// Why an operation on a running environment could not be done.

@@ -35,6 +35,10 @@ pub const FAILURE_LOG_LINES: usize = 50;
 pub struct UpOptions {
     /// Overrides the environment's `timeout`.
     pub timeout: Option<Duration>,
+    /// The environment's Compose model when the checks just computed it (with placeholder
+    /// secrets: the services, healthchecks and ports do not depend on their values), so
+    /// the start does not run `docker compose config` again.
+    pub model: Option<std::sync::Arc<compose::ComposeModel>>,
 }
 
 /// Something that happened during a start, for live progress.
@@ -175,7 +179,10 @@ pub async fn up(
     let engine = Engine::connect().await?;
     let cli = ComposeCli::locate().await?;
     let spec = prepare(workspace, env_name).await?;
-    let model = compose::config(&cli, &spec).await?;
+    let model = match &options.model {
+        Some(model) => model.clone(),
+        None => std::sync::Arc::new(compose::config(&cli, &spec).await?),
+    };
     let wait_for: Vec<String> = environment.wait_for.clone().unwrap_or_else(|| model.services.keys().cloned().collect());
     if let Some(unknown) = wait_for.iter().find(|s| !model.services.contains_key(*s)) {
         return Err(StackError::UnknownService {
