@@ -13,8 +13,6 @@ pub const EXIT_CHECK_FAILED: u8 = 1;
 pub const EXIT_INPUT: u8 = 2;
 /// Exit code when checks found warnings but no failure.
 pub const EXIT_WARNINGS: u8 = 3;
-/// Exit code when a required system component failed.
-pub const EXIT_SYSTEM: u8 = 4;
 
 /// A command that could not finish.
 #[derive(Debug)]
@@ -24,33 +22,9 @@ pub struct Failure {
 }
 
 impl Failure {
-    /// A failure caused by the user's input.
-    pub fn input<E: Diagnostic>(error: &E) -> Self {
-        Self { report: ErrorReport::of(error), exit: EXIT_INPUT }
-    }
-
-    /// A failed operation on an environment: a service that is not running is a problem
-    /// found (1), an engine or keychain that does not answer a system failure (4), the
-    /// rest input (2).
-    pub fn from_stack(error: &stackpilot_core::stack::StackError) -> Self {
-        let exit = match error.code() {
-            "NotRunning" => EXIT_CHECK_FAILED,
-            "DockerUnreachable" | "ComposeTimedOut" | "ComposeMissing" | "ComposeVersion1" | "EngineUnreachable" | "LockUnavailable" => EXIT_SYSTEM,
-            code if code.starts_with("Keychain") || code.starts_with("Docker") => EXIT_SYSTEM,
-            _ => EXIT_INPUT,
-        };
-        Self { report: ErrorReport::of(error), exit }
-    }
-
-    /// A failure of a system component (Docker, the keychain).
-    pub fn system<E: Diagnostic>(error: &E) -> Self {
-        Self { report: ErrorReport::of(error), exit: EXIT_SYSTEM }
-    }
-
-    /// A secrets error: keychain trouble is a system failure, the rest is input.
-    pub fn from_secrets(error: &stackpilot_core::secrets::SecretsError) -> Self {
-        let exit = if error.code().starts_with("Keychain") { EXIT_SYSTEM } else { EXIT_INPUT };
-        Self { report: ErrorReport::of(error), exit }
+    /// A failed command: its exit code comes from the error's kind alone (core's table).
+    pub fn of<E: Diagnostic + ?Sized>(error: &E) -> Self {
+        Self { report: ErrorReport::of(error), exit: error.kind().exit_code() }
     }
 
     /// Bad arguments.
@@ -62,7 +36,7 @@ impl Failure {
     pub fn internal(message: String) -> Self {
         Self {
             report: ErrorReport { code: "Internal".into(), message, hint: None },
-            exit: EXIT_SYSTEM,
+            exit: stackpilot_core::Kind::System.exit_code(),
         }
     }
 

@@ -7,5 +7,5 @@ pub fn closed(error: std::io::Error) -> ! {
         std::process::exit(0);
     }
     eprintln!("error: cannot write to standard output: {error}");
-    std::process::exit(i32::from(crate::failure::EXIT_SYSTEM));
+    std::process::exit(i32::from(stackpilot_core::Kind::System.exit_code()));
 }

@@ -17,5 +17,5 @@ pub mod secrets;
 pub mod stack;
 pub mod workspace;
 
-pub use diagnostic::{Diagnostic, ErrorReport};
+pub use diagnostic::{Diagnostic, ErrorReport, Kind};
 pub use workspace::Workspace;

@@ -68,8 +68,8 @@ impl Style {
 }
 
 pub async fn cmd_check(workspace: Option<&Path>, args: CheckArgs) -> Result<ExitCode, Failure> {
-    let workspace = Workspace::resolve(workspace).map_err(|e| Failure::input(&e))?;
-    let environment = workspace.environment(&args.environment).map_err(|e| Failure::input(&e))?;
+    let workspace = Workspace::resolve(workspace).map_err(|e| Failure::of(&e))?;
+    let environment = workspace.environment(&args.environment).map_err(|e| Failure::of(&e))?;
     let style = Style { color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() };
     let cache = ModelCache::default();
     let mut report = run(&workspace, &args, environment, &cache, &style).await;

@@ -28,7 +28,7 @@ struct Listing<'a> {
 }
 
 pub async fn cmd_envs(workspace: Option<&Path>, args: EnvsArgs) -> Result<ExitCode, Failure> {
-    let workspace = Workspace::resolve(workspace).map_err(|e| Failure::input(&e))?;
+    let workspace = Workspace::resolve(workspace).map_err(|e| Failure::of(&e))?;
     let summaries = environments::summarize(&workspace).await;
     if args.json {
         print_json(&Listing { workspace: &workspace.root, schema: &workspace.schema_path, environments: &summaries })?;

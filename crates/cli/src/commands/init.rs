@@ -33,7 +33,7 @@ pub async fn cmd_init(args: InitArgs) -> Result<ExitCode, Failure> {
     if !args.json {
         eprintln!("Reading {} the way `docker compose` does…", dir.display());
     }
-    let proposal = adopt::propose(&dir).await.map_err(|e| Failure::input(&e))?;
+    let proposal = adopt::propose(&dir).await.map_err(|e| Failure::of(&e))?;
     if args.json {
         print_json(&proposal)?;
         return Ok(ExitCode::SUCCESS);
@@ -42,7 +42,7 @@ pub async fn cmd_init(args: InitArgs) -> Result<ExitCode, Failure> {
         out!("{}", adopt::render(&proposal));
         return Ok(ExitCode::SUCCESS);
     }
-    let path = adopt::write(&proposal).map_err(|e| Failure::input(&e))?;
+    let path = adopt::write(&proposal).map_err(|e| Failure::of(&e))?;
     outln!("Wrote {} with {} environment(s):", path.display(), proposal.environments.len());
     for env in &proposal.environments {
         outln!("  {:<12} {} service(s), Compose project `{}`: {}", env.name, env.services.len(), env.project_name, env.compose.join(" + "));

@@ -50,8 +50,8 @@ pub struct RestartArgs {
 }
 
 fn open(workspace: Option<&Path>, env: &str) -> Result<Workspace, Failure> {
-    let workspace = Workspace::resolve(workspace).map_err(|e| Failure::input(&e))?;
-    workspace.environment(env).map_err(|e| Failure::input(&e))?;
+    let workspace = Workspace::resolve(workspace).map_err(|e| Failure::of(&e))?;
+    workspace.environment(env).map_err(|e| Failure::of(&e))?;
     Ok(workspace)
 }
 
@@ -65,7 +65,7 @@ pub async fn cmd_down(workspace: Option<&Path>, args: DownArgs) -> Result<ExitCo
     let deadline = args.timeout.unwrap_or_else(compose::lifecycle_deadline);
     stack::down(&workspace, &args.environment, DownOptions { volumes: args.volumes, deadline })
         .await
-        .map_err(|e| Failure::from_stack(&e))?;
+        .map_err(|e| Failure::of(&e))?;
     outln!("{} is down{}.", args.environment, if args.volumes { ", volumes deleted" } else { " (volumes kept)" });
     Ok(ExitCode::SUCCESS)
 }
@@ -73,14 +73,14 @@ pub async fn cmd_down(workspace: Option<&Path>, args: DownArgs) -> Result<ExitCo
 pub async fn cmd_stop(workspace: Option<&Path>, args: StopArgs) -> Result<ExitCode, Failure> {
     let workspace = open(workspace, &args.environment)?;
     let deadline = args.timeout.unwrap_or_else(compose::lifecycle_deadline);
-    stack::stop(&workspace, &args.environment, deadline).await.map_err(|e| Failure::from_stack(&e))?;
+    stack::stop(&workspace, &args.environment, deadline).await.map_err(|e| Failure::of(&e))?;
     outln!("{} is stopped; `stackpilot up {}` starts it again.", args.environment, args.environment);
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn cmd_restart(workspace: Option<&Path>, args: RestartArgs) -> Result<ExitCode, Failure> {
     let workspace = open(workspace, &args.environment)?;
-    stack::restart(&workspace, &args.environment, &args.service).await.map_err(|e| Failure::from_stack(&e))?;
+    stack::restart(&workspace, &args.environment, &args.service).await.map_err(|e| Failure::of(&e))?;
     outln!("Restarted {} of {}.", args.service, args.environment);
     Ok(ExitCode::SUCCESS)
 }

@@ -28,25 +28,25 @@ pub struct LogsArgs {
 }
 
 pub async fn cmd_logs(workspace: Option<&Path>, args: LogsArgs) -> Result<ExitCode, Failure> {
-    let workspace = Workspace::resolve(workspace).map_err(|e| Failure::input(&e))?;
-    workspace.environment(&args.environment).map_err(|e| Failure::input(&e))?;
+    let workspace = Workspace::resolve(workspace).map_err(|e| Failure::of(&e))?;
+    workspace.environment(&args.environment).map_err(|e| Failure::of(&e))?;
     if let Some(service) = &args.service {
         stack::known_service(&workspace, &args.environment, service).await.map_err(|e| match e {
-            stack::StackError::NoSuchService { .. } => Failure::input(&e),
-            e => Failure::system(&e),
+            stack::StackError::NoSuchService { .. } => Failure::of(&e),
+            e => Failure::of(&e),
         })?;
     }
     super::load_redactions(&workspace, &args.environment).await;
     let project = workspace.schema.compose_project(&args.environment);
-    let engine = Engine::connect().await.map_err(|e| Failure::system(&e))?;
+    let engine = Engine::connect().await.map_err(|e| Failure::of(&e))?;
     if args.follow {
-        let mut lines = logs::follow(&engine, &project, args.service.as_deref(), args.tail).await.map_err(|e| Failure::system(&e))?;
+        let mut lines = logs::follow(&engine, &project, args.service.as_deref(), args.tail).await.map_err(|e| Failure::of(&e))?;
         while let Some(line) = lines.next().await {
-            let line = line.map_err(|e| Failure::system(&e))?;
+            let line = line.map_err(|e| Failure::of(&e))?;
             outln!("{:<16} | {}", line.service, line.text);
         }
     } else {
-        for line in logs::tail(&engine, &project, args.service.as_deref(), args.tail).await.map_err(|e| Failure::system(&e))? {
+        for line in logs::tail(&engine, &project, args.service.as_deref(), args.tail).await.map_err(|e| Failure::of(&e))? {
             outln!("{:<16} | {}", line.service, line.text);
         }
     }

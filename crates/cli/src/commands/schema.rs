@@ -83,7 +83,7 @@ fn check(workspace: Option<&Path>, args: CheckArgs) -> Result<ExitCode, Failure>
             );
             (issues, summary)
         }
-        Err(error) => return Err(Failure::input(&WorkspaceError::Schema(error))),
+        Err(error) => return Err(Failure::of(&WorkspaceError::Schema(error))),
     };
     if args.json {
         print_json(&CheckReport { file: &file, valid: issues.is_empty(), issues: &issues })?;
@@ -101,5 +101,5 @@ fn check(workspace: Option<&Path>, args: CheckArgs) -> Result<ExitCode, Failure>
 fn find_schema(dir: &Path) -> Result<PathBuf, Failure> {
     Workspace::discover(dir)
         .and_then(|root| Workspace::schema_file(&root))
-        .ok_or_else(|| Failure::input(&WorkspaceError::NotFound { dir: dir.to_path_buf() }))
+        .ok_or_else(|| Failure::of(&WorkspaceError::NotFound { dir: dir.to_path_buf() }))
 }

@@ -107,9 +107,9 @@ pub struct ExportArgs {
 }
 
 pub fn cmd_secrets(workspace: Option<&Path>, command: SecretsCommand) -> Result<ExitCode, Failure> {
-    let workspace = Workspace::resolve(workspace).map_err(|e| Failure::input(&e))?;
-    let store = SecretStore::open(&workspace).map_err(|e| Failure::system(&e))?;
-    let fail = |e: stackpilot_core::secrets::SecretsError| Failure::from_secrets(&e);
+    let workspace = Workspace::resolve(workspace).map_err(|e| Failure::of(&e))?;
+    let store = SecretStore::open(&workspace).map_err(|e| Failure::of(&e))?;
+    let fail = |e: stackpilot_core::secrets::SecretsError| Failure::of(&e);
     match command {
         SecretsCommand::Status(args) => {
             let status = store.status(&args.environment).map_err(fail)?;

@@ -39,12 +39,12 @@ fn print_table(env: &str, services: &[ServiceStatus]) {
 }
 
 pub async fn cmd_status(workspace: Option<&Path>, args: StatusArgs) -> Result<ExitCode, Failure> {
-    let workspace = Workspace::resolve(workspace).map_err(|e| Failure::input(&e))?;
-    workspace.environment(&args.environment).map_err(|e| Failure::input(&e))?;
+    let workspace = Workspace::resolve(workspace).map_err(|e| Failure::of(&e))?;
+    workspace.environment(&args.environment).map_err(|e| Failure::of(&e))?;
     super::load_redactions(&workspace, &args.environment).await;
     let project = workspace.schema.compose_project(&args.environment);
-    let engine = Engine::connect().await.map_err(|e| Failure::system(&e))?;
-    let services = project_status(&engine, &project).await.map_err(|e| Failure::system(&e))?;
+    let engine = Engine::connect().await.map_err(|e| Failure::of(&e))?;
+    let services = project_status(&engine, &project).await.map_err(|e| Failure::of(&e))?;
     if args.json {
         print_json(&services)?;
     } else {
@@ -53,7 +53,7 @@ pub async fn cmd_status(workspace: Option<&Path>, args: StatusArgs) -> Result<Ex
     if args.watch {
         let mut events = Box::pin(project_events(&engine, &project, None));
         while let Some(event) = events.next().await {
-            let event = event.map_err(|e| Failure::system(&e))?;
+            let event = event.map_err(|e| Failure::of(&e))?;
             outln!("{:<20} {:?}{}", event.service, event.action, event.exit_code.map(|c| format!(" (exit {c})")).unwrap_or_default());
         }
         eprintln!("The Docker daemon closed the event stream.");

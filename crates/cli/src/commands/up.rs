@@ -41,8 +41,8 @@ fn bar(ready: usize, total: usize) -> String {
 }
 
 pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, Failure> {
-    let workspace = Workspace::resolve(workspace).map_err(|e| Failure::input(&e))?;
-    let environment = workspace.environment(&args.environment).map_err(|e| Failure::input(&e))?;
+    let workspace = Workspace::resolve(workspace).map_err(|e| Failure::of(&e))?;
+    let environment = workspace.environment(&args.environment).map_err(|e| Failure::of(&e))?;
     let cancel = CancellationToken::new();
     let on_ctrl_c = cancel.clone();
     tokio::spawn(async move {
@@ -87,12 +87,12 @@ pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, 
         }
     })
     .await
-    .map_err(|e| Failure::from_stack(&e))?;
+    .map_err(|e| Failure::of(&e))?;
     let report = match started.outcome {
         StartOutcome::Started { report } => report,
-        StartOutcome::Blocked { failed, summary } => {
+        StartOutcome::Blocked { failed, summary, kind } => {
             if args.json {
-                print_json(&StartReport { outcome: StartOutcome::Blocked { failed, summary }, ..started })?;
+                print_json(&StartReport { outcome: StartOutcome::Blocked { failed, summary, kind }, ..started })?;
             } else {
                 eprintln!("{summary}.");
                 for r in &failed {
@@ -106,7 +106,7 @@ pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, 
                 }
                 eprintln!("Run `stackpilot check {} --fix` to choose the fixes listed, or start anyway with --no-check.", args.environment);
             }
-            return Ok(ExitCode::from(EXIT_CHECK_FAILED));
+            return Ok(ExitCode::from(kind.exit_code()));
         }
     };
     if args.json {
@@ -151,7 +151,7 @@ pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, 
     }
     Ok(match report.outcome {
         UpOutcome::Ready => ExitCode::SUCCESS,
-        UpOutcome::Cancelled => ExitCode::from(130),
+        UpOutcome::Cancelled => ExitCode::from(stackpilot_core::Kind::Interrupted.exit_code()),
         _ => ExitCode::from(EXIT_CHECK_FAILED),
     })
 }

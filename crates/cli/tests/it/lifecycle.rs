@@ -73,3 +73,41 @@ fn a_service_env_file_that_never_ends_does_not_hang_the_listing() {
     assert_eq!(services["status"], "unavailable", "{listing}");
     assert!(services["error"]["message"].as_str().expect("message").contains("did not finish `config`"), "{listing}");
 }
+
+/// Every command that runs an environment, through each kind of failure: the kind alone
+/// decides the exit code (README: 2 input, 4 a system component, 1 a problem found).
+#[test]
+fn every_command_exits_by_the_kind_of_its_failure() {
+    let configs = crate::support::configs_dir();
+    let configs = configs.to_str().expect("utf-8");
+    let commands: [&[&str]; 6] = [&["up", "ENV"], &["stop", "ENV"], &["restart", "ENV", "postgres"], &["down", "ENV"], &["status", "ENV"], &["logs", "ENV"]];
+    let run = |args: Vec<String>, docker_host: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_stackpilot"))
+            .args(["--workspace", configs])
+            .args(&args)
+            .env("DOCKER_HOST", docker_host)
+            .env_remove("STACKPILOT_WORKSPACE")
+            .env_remove("DOCKER_CONTEXT")
+            .output()
+            .expect("stackpilot runs");
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    for command in commands {
+        let with = |env: &str| command.iter().map(|a| if *a == "ENV" { env.to_owned() } else { (*a).to_owned() }).collect::<Vec<_>>();
+        // Input: an environment the schema does not have.
+        let (code, err) = run(with("nosuch"), "unix:///nonexistent/docker.sock");
+        assert_eq!(code, Some(2), "{command:?} with an unknown environment: {err}");
+        // Input: a context that does not exist.
+        let mut args = vec!["--context".to_owned(), "nosuch-context".to_owned()];
+        args.extend(with("dev"));
+        let (code, err) = run(args, "unix:///nonexistent/docker.sock");
+        assert_eq!(code, Some(2), "{command:?} with an unknown context: {err}");
+        assert!(err.contains("nosuch-context"), "{err}");
+        // System: Docker does not answer.
+        let (code, err) = run(with("dev"), "unix:///nonexistent/docker.sock");
+        assert_eq!(code, Some(4), "{command:?} with Docker stopped: {err}");
+    }
+    // A problem found: `check` with a failure.
+    let (code, _) = run(vec!["check".into(), "dev".into()], "unix:///nonexistent/docker.sock");
+    assert_eq!(code, Some(1));
+}

@@ -46,8 +46,9 @@ impl ComposeCli {
         })
     }
 
-    /// A Compose command: fixed locale, no stdin, killed if dropped, and pointed at the
-    /// engine Stackpilot talks to (the same endpoint, so the two never differ).
+    /// A Compose command: fixed locale, no stdin, killed if dropped. Commands that reach
+    /// the engine are built by [`ProjectSpec::command`](super::ProjectSpec::command), which
+    /// points them at Stackpilot's endpoint.
     pub fn command(&self) -> Command {
         let mut command = Command::new(&self.program);
         command
@@ -57,14 +58,6 @@ impl ComposeCli {
             .env("COMPOSE_STATUS_STDOUT", "0")
             .stdin(Stdio::null())
             .kill_on_drop(true);
-        if let Ok(endpoint) = crate::engine::endpoint::resolve() {
-            for (key, value) in endpoint.child_env() {
-                match value {
-                    Some(value) => command.env(key, value),
-                    None => command.env_remove(key),
-                };
-            }
-        }
         command
     }
 

