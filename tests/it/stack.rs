@@ -355,3 +355,27 @@ async fn an_adopted_project_starts_on_the_data_docker_compose_left_in_its_volume
     assert!(up.status.success(), "{text}");
     assert_eq!(data.trim(), "written-before-adoption", "the same volume, the same data: {text}");
 }
+
+#[tokio::test]
+async fn after_a_start_the_model_cache_holds_no_secret_value() {
+    let (dir, workspace) = fixtures("cachegrep", &[("healthy", "WEB_PORT", crate::support::free_port().to_string())]);
+    let cache = tempfile::tempdir().expect("cache");
+    let up = Command::new(built_binary("stackpilot"))
+        .args(["up", "healthy", "--workspace"])
+        .arg(dir.path())
+        .env("XDG_CACHE_HOME", cache.path())
+        .env_remove("STACKPILOT_WORKSPACE")
+        .output()
+        .expect("stackpilot up");
+    let secrets = SecretStore::open(&workspace).expect("keychain").load("healthy").expect("the start generated APP_TOKEN");
+    down(&workspace, "healthy").await;
+    assert!(up.status.success(), "{}{}", String::from_utf8_lossy(&up.stdout), String::from_utf8_lossy(&up.stderr));
+    let stored: Vec<_> = std::fs::read_dir(cache.path().join("stackpilot/models")).expect("models stored").flatten().map(|e| e.path()).collect();
+    assert!(!stored.is_empty(), "the checks' model was stored");
+    for file in stored {
+        let text = std::fs::read_to_string(&file).expect("read");
+        for (name, value) in &secrets {
+            assert!(!text.contains(value.expose()), "{name}'s value is in {}", file.display());
+        }
+    }
+}

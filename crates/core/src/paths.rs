@@ -26,6 +26,16 @@ pub fn app_config_dir() -> Option<PathBuf> {
     std::env::var_os("XDG_CONFIG_HOME").map(PathBuf::from).or_else(|| home.map(|h| h.join(".config"))).map(|b| b.join("stackpilot"))
 }
 
+/// Stackpilot's cache folder (`$XDG_CACHE_HOME/stackpilot`, `~/.cache/stackpilot`;
+/// the platform's on macOS and Windows): what can be rebuilt at any time.
+pub fn app_cache_dir() -> Option<PathBuf> {
+    if cfg!(target_os = "macos") || cfg!(windows) {
+        return app_data_dir().map(|d| d.join("cache"));
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()).map(PathBuf::from).or_else(|| home.map(|h| h.join(".cache"))).map(|b| b.join("stackpilot"))
+}
+
 /// Creates (or checks) one of Stackpilot's own folders: private to this user (0700),
 /// and refused when it is a symbolic link or belongs to someone else, so that nothing
 /// planted there by another user is followed or written through.

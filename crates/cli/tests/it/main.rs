@@ -1,5 +1,6 @@
 //! The `stackpilot` binary as a user runs it: output, JSON and exit codes.
 
+mod cache;
 mod check;
 mod envs;
 mod lifecycle;

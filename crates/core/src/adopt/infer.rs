@@ -167,7 +167,7 @@ async fn read_as_authored(cli: &ComposeCli, dir: &Path, candidate: &Candidate) -
 }
 
 /// Whether a variable's name says it holds a secret.
-fn secret_like(name: &str) -> bool {
+pub(crate) fn secret_like(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     ["PASSWORD", "PASSWD", "SECRET", "TOKEN"].iter().any(|w| upper.contains(w)) || upper.ends_with("_KEY") || upper == "KEY"
 }

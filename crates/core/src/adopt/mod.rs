@@ -3,6 +3,7 @@
 //! own model of each environment, never from a YAML reading of our own.
 
 mod infer;
+pub(crate) use infer::secret_like;
 mod render;
 
 use std::path::{Path, PathBuf};

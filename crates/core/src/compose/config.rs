@@ -30,10 +30,19 @@ pub fn lifecycle_deadline() -> Duration {
 /// Services' environments are not resolved (`--no-env-resolution`): they never shape
 /// the model the checks read.
 pub async fn config(cli: &ComposeCli, spec: &ProjectSpec) -> Result<ComposeModel, ComposeError> {
-    let (stdout, stderr) = run(cli, spec, &["config", "--no-env-resolution", "--format", "json"]).await?;
-    let mut model: ComposeModel =
-        serde_json::from_slice(&stdout).map_err(|source| ComposeError::Output { project: spec.label(), source })?;
-    model.unset_variables = unset_variables(&String::from_utf8_lossy(&stderr));
+    let (stdout, stderr) = config_output(cli, spec).await?;
+    parse_config(spec, &stdout, &stderr)
+}
+
+/// What `docker compose config` printed for `spec` (its model, its warnings).
+pub(crate) async fn config_output(cli: &ComposeCli, spec: &ProjectSpec) -> Result<(Vec<u8>, Vec<u8>), ComposeError> {
+    run(cli, spec, &["config", "--no-env-resolution", "--format", "json"]).await
+}
+
+/// The model in `docker compose config`'s output.
+pub(crate) fn parse_config(spec: &ProjectSpec, stdout: &[u8], stderr: &[u8]) -> Result<ComposeModel, ComposeError> {
+    let mut model: ComposeModel = serde_json::from_slice(stdout).map_err(|source| ComposeError::Output { project: spec.label(), source })?;
+    model.unset_variables = unset_variables(&String::from_utf8_lossy(stderr));
     Ok(model)
 }
 

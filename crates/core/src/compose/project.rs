@@ -14,7 +14,7 @@ use crate::{
 };
 
 /// Value given to secrets when only the model's shape is needed.
-const PLACEHOLDER_SECRET: &str = "stackpilot-placeholder";
+pub(crate) const PLACEHOLDER_SECRET: &str = "stackpilot-placeholder";
 
 /// The arguments and environment every Compose call for one environment needs.
 #[derive(Debug, Clone)]
