@@ -26,6 +26,12 @@ impl ComposeCli {
         let mut version1 = None;
         for (program, prefix) in candidates {
             let mut cli = Self { program, prefix, version: String::new() };
+            // A plugin binary seen before (same file: path, size, time, inode) has the same version.
+            let fingerprint = fingerprint(&cli.program);
+            if let Some(version) = fingerprint.as_deref().and_then(remembered_version) {
+                cli.version = version;
+                return Ok(cli);
+            }
             let Ok(output) = cli.command().args(["version", "--short"]).output().await else { continue };
             if !output.status.success() {
                 continue;
@@ -34,6 +40,9 @@ impl ComposeCli {
             let major = version.split('.').next().and_then(|m| m.parse::<u32>().ok());
             match major {
                 Some(m) if m >= 2 => {
+                    if let Some(fingerprint) = fingerprint {
+                        remember_version(&fingerprint, &version);
+                    }
                     cli.version = version;
                     return Ok(cli);
                 }
@@ -64,6 +73,49 @@ impl ComposeCli {
     /// The program run, for messages.
     pub fn program(&self) -> &PathBuf {
         &self.program
+    }
+}
+
+/// `path:size:mtime:inode` of an absolute program file (none for one found on PATH).
+pub(crate) fn fingerprint(program: &std::path::Path) -> Option<String> {
+    if !program.is_absolute() {
+        return None;
+    }
+    let meta = std::fs::metadata(program).ok()?;
+    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some(format!("{}:{}:{modified}:{inode}", program.display(), meta.len()))
+}
+
+fn versions_file() -> Option<PathBuf> {
+    crate::paths::app_cache_dir().map(|d| d.join("compose-versions.json"))
+}
+
+pub(crate) fn remembered_version(fingerprint: &str) -> Option<String> {
+    let bytes = std::fs::read(versions_file()?).ok()?;
+    let known: std::collections::BTreeMap<String, String> = serde_json::from_slice(&bytes).ok()?;
+    known.get(fingerprint).cloned()
+}
+
+/// Remembers a plugin's version (a handful of entries; written atomically).
+pub(crate) fn remember_version(fingerprint: &str, version: &str) {
+    let Some(file) = versions_file() else { return };
+    let Some(dir) = file.parent() else { return };
+    if crate::paths::private_dir(dir).is_err() {
+        return;
+    }
+    let mut known: std::collections::BTreeMap<String, String> =
+        std::fs::read(&file).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+    if known.len() > 16 {
+        known.clear();
+    }
+    known.insert(fingerprint.to_owned(), version.to_owned());
+    let temp = file.with_extension(format!("json.{}.tmp", std::process::id()));
+    if serde_json::to_vec(&known).ok().and_then(|b| std::fs::write(&temp, b).ok()).is_some() && std::fs::rename(&temp, &file).is_err() {
+        let _ = std::fs::remove_file(&temp);
     }
 }
 

@@ -2,7 +2,7 @@
 //! environment's canonical model with `config --format json`.
 
 mod cache;
-mod cli;
+pub(crate) mod cli;
 mod config;
 mod error;
 mod lifecycle;

@@ -210,13 +210,14 @@ fn client(endpoint: &Endpoint) -> Result<Docker, bollard::errors::Error> {
 }
 
 impl Engine {
-    /// Connects to the engine the docker CLI would use ([`endpoint::resolve`]),
-    /// negotiates the API version and pings, in bounded time.
+    /// Connects to the engine the docker CLI would use ([`endpoint::resolve`]) and
+    /// negotiates the API version, in bounded time.
     pub async fn connect() -> Result<Self, EngineError> {
         Self::connect_to(endpoint::resolve()?).await
     }
 
-    /// Connects to `endpoint`, negotiates the API version and pings, in bounded time.
+    /// Connects to `endpoint` and negotiates the API version (a real request: it answers),
+    /// in bounded time.
     pub async fn connect_to(endpoint: Endpoint) -> Result<Self, EngineError> {
         let at = endpoint.label();
         let unreachable = |detail: String| EngineError::Unreachable { detail: format!("{at}: {detail}") };
@@ -227,7 +228,6 @@ impl Engine {
             .await
             .map_err(|_| silent())?
             .map_err(|e| unreachable(causes(&e)))?;
-        tokio::time::timeout(limit, docker.ping()).await.map_err(|_| silent())?.map_err(|e| unreachable(causes(&e)))?;
         Ok(Self { docker, endpoint })
     }
 
