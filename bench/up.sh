@@ -7,14 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-7}
 cargo build --quiet -p stackpilot-cli
-work=$(mktemp -d)
+source bench/fixture.sh
+fixture_stacks spbench 18097
 trap 'rm -rf "$work"' EXIT
-cp tests/fixtures/stacks/* "$work/"
-# The benchmark needs no keychain: the fixture's one secret becomes a plain variable here.
-sed -i -e 's/project: fxstack/project: spbench/' -e 's/secrets: \[APP_TOKEN\]/secrets: []/' -e '/^secrets:/,/^environments:/{/APP_TOKEN: { length/d}' "$work/stackpilot.yaml"
-sed -i 's/^secrets:$//' "$work/stackpilot.yaml"
-printf 'WEB_PORT=18097\nAPP_TOKEN=bench-value\n' > "$work/.env.healthy"
-docker image inspect stackpilot-test/busybox:1 >/dev/null 2>&1 || cargo test --quiet -p stackpilot-e2e --test it docker::runs_a_busybox >/dev/null
 python3 - "$work" "$runs" <<'PY'
 import json, statistics, subprocess, sys, time, threading
 work, runs = sys.argv[1], int(sys.argv[2])

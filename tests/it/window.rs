@@ -579,7 +579,7 @@ async fn the_cli_and_the_app_start_the_same_way() {
     // The same outcome and the same words, from core, in both.
     assert!(cli_up.status.success(), "{cli_text}");
     assert!(cli_text.contains("fixed: Generated into the keychain: APP_TOKEN."), "{cli_text}");
-    assert!(cli_text.contains("healthy is ready"), "{cli_text}");
+    assert!(cli_text.contains("Healthy is ready"), "{cli_text}");
     assert!(applied.contains("Generated into the keychain: APP_TOKEN."), "{applied}");
     assert!(status.contains("Healthy is ready"), "{status}");
     assert!(checks.contains("added when you launch"), "{checks}");

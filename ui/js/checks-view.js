@@ -9,17 +9,6 @@ import { applyFix, previewEnvFileChange, previewReclaim, runChecks } from './ipc
 const MARKS = { pass: '✓', warn: '!', fail: '✗', skipped: '–' };
 
 /** @param {Fix} fix */
-function fixLabel(fix) {
-  switch (fix.kind) {
-    case 'generateEnvFile': return 'Write the env file';
-    case 'generateSecrets': return 'Generate the missing secrets';
-    case 'remapPort': return `Use port ${fix.to} instead of ${fix.from}`;
-    case 'stopContainer': return `Stop container ${fix.container}`;
-    case 'reclaimDiskSpace': return 'Reclaim disk space…';
-    default: return fix.kind;
-  }
-}
-
 export class ChecksView extends EventTarget {
   /** @param {string} env @param {string} title */
   constructor(env, title) {
@@ -84,7 +73,7 @@ export class ChecksView extends EventTarget {
     }
     if (result.fixes.length) {
       const fixes = el('div', 'fixes');
-      for (const fix of result.fixes) fixes.append(button(fixLabel(fix), () => this.#fix(fix), 'fix'));
+      for (const fix of result.fixes) fixes.append(button(fix.destructive ? `${fix.label}…` : fix.label, () => this.#fix(fix), 'fix'));
       row.append(fixes);
     }
     return row;
@@ -110,22 +99,11 @@ export class ChecksView extends EventTarget {
         }
       }
       const outcome = await applyFix(this.env, fix, confirmed);
-      this.message.textContent = describe(outcome);
+      this.message.textContent = outcome.summary;
       await this.run();
     } catch (error) {
       const e = /** @type {import('./ipc.js').StackpilotError} */ (error);
       this.message.textContent = `The fix failed: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`;
     }
-  }
-}
-
-/** @param {any} outcome */
-function describe(outcome) {
-  switch (outcome.kind) {
-    case 'envFileWritten': return `Wrote ${outcome.path}${outcome.added.length ? ` (added ${outcome.added.join(', ')})` : ''}${outcome.changed.length ? ` (changed ${outcome.changed.join(', ')})` : ''}${outcome.backup ? `; the previous version is kept as ${outcome.backup}` : ''}.`;
-    case 'secretsGenerated': return `Generated into the keychain: ${outcome.names.join(', ')}.`;
-    case 'containerStopped': return `Stopped ${outcome.container}.`;
-    case 'reclaimed': return `Removed ${outcome.items} item(s), freed ${(outcome.freed / 1e9).toFixed(2)} GB.`;
-    default: return 'Done.';
   }
 }

@@ -1,6 +1,6 @@
 // Dashboard: services with state, links, CPU and memory graphs; logs; restart, stop, down.
 import { ask } from './confirm.js';
-import { button, el, formatBytes, heading, stateLabel } from './format.js';
+import { button, el, formatBytes, heading } from './format.js';
 import { cancelTask, downEnvironment, environmentStatus, followLogs, followStats, openUrl, restartService, stopEnvironment } from './ipc.js';
 import { Sparkline } from './sparkline.js';
 
@@ -78,7 +78,7 @@ export class DashboardView extends EventTarget {
         this.message.textContent = `Restarted ${s.service}.`;
         await this.load();
       }));
-      row.append(el('td', 'service-name', s.service), el('td', 'state-chip', stateLabel(s.state)), el('td', undefined, uptime(s.started_at)), links, cpu, mem, restart);
+      row.append(el('td', 'service-name', s.service), el('td', 'state-chip', s.state.label), el('td', undefined, uptime(s.started_at)), links, cpu, mem, restart);
       return row;
     });
     this.table.replaceChildren(head, ...(rows.length ? rows : [el('tr', undefined, 'Not running.')]));

@@ -50,17 +50,6 @@ export function button(label, onClick, className = '') {
 }
 
 /**
- * A service state as words: `healthy`, `exited (1)`.
- * @param {{state: string, exitCode?: number}} state
- */
-export function stateLabel(state) {
-  const words = { pending: 'waiting', pulling: 'pulling', building: 'building', created: 'created', starting: 'starting',
-    running: 'running', healthy: 'healthy', unhealthy: 'unhealthy', restarting: 'restarting', removed: 'removed' };
-  if (state.state === 'exited') return `exited (${state.exitCode})`;
-  return /** @type {Record<string, string>} */ (words)[state.state] ?? state.state;
-}
-
-/**
  * A section heading with a lead sentence.
  * @param {string} title
  * @param {string} lead

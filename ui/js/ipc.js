@@ -70,18 +70,18 @@ function channel(onMessage) {
  * @typedef {{name: string, title: string, compose: string[], compose_source: string, project_name: string, profiles: string[], gpu: string | null, memory: [number, string] | null, wait_for: string[], secrets: string[], services: string[]}} ProposedEnvironment
  * @typedef {{folder: string, project: string, environments: ProposedEnvironment[], secrets: {name: string, reason: string, plaintext_in: string[]}[], notes: string[]}} Proposal
  * @typedef {{schema: string, imported: string[], workspace: WorkspaceView}} AdoptedView
- * @typedef {{kind: string, [key: string]: unknown}} Fix
+ * @typedef {{kind: string, id: string, label: string, destructive: boolean, [key: string]: unknown}} Fix
  * @typedef {{id: string, title: string, status: 'pass'|'warn'|'fail'|'skipped', message: string, details: string[], fixes: Fix[], elapsed_ms: number}} CheckResult
  * @typedef {{results: CheckResult[], summary: {pass: number, warn: number, fail: number, skipped: number}, elapsed_ms: number, needs_person: string[]}} CheckReport
  * @typedef {{kind: 'reclaimDiskSpace' | string, id: string, name: string, size: number}} ReclaimItem
  * @typedef {{name: string, scope: string, service: string, present: boolean, created: number | null, rotated: number | null, description: string | null}} SecretStatus
- * @typedef {{state: string, exitCode?: number}} ServiceState
+ * @typedef {{state: string, exitCode?: number, label: string}} ServiceState
  * @typedef {{kind: 'step', service: string, step: {step: string, detail?: string}} | {kind: 'state', service: string, state: ServiceState, ready: boolean, elapsed_ms: number, ready_count: number, total: number}} UpEvent
  * @typedef {{service: string, state: ServiceState, ready: boolean, waited_for: boolean, last_logs: string[], health_log: string[]}} ServiceReport
  * @typedef {{id: string, summary: string, ok: boolean}} AppliedFix
  * @typedef {{kind: 'check', result: CheckResult} | {kind: 'fixed', fix: AppliedFix} | {kind: 'starting'} | {kind: 'up', event: UpEvent}} StartEvent
  * @typedef {{checks: CheckReport | null, applied: AppliedFix[], outcome: {outcome: 'blocked', failed: CheckResult[], summary: string} | {outcome: 'started', report: UpReport}}} StartReport
- * @typedef {{outcome: {outcome: string, service?: string | null, reason?: string, not_ready?: string[], after_s?: number, detail?: string}, services: ServiceReport[], running: string[], urls: {label: string, url: string}[], elapsed_ms: number}} UpReport
+ * @typedef {{outcome: {outcome: string, service?: string | null, reason?: string, not_ready?: string[], after_s?: number, detail?: string}, services: ServiceReport[], running: string[], urls: {label: string, url: string}[], elapsed_ms: number, summary: string}} UpReport
  * @typedef {{service: string, container: string, state: ServiceState, started_at: string | null, ports: number[], health_log: string[]}} ServiceStatus
  * @typedef {{service: string, text: string}} LogLine
  * @typedef {{service: string, cpu_percent: number, memory_bytes: number, memory_limit: number}} StatsSample
@@ -112,9 +112,18 @@ export const runChecks = (env, onResult) => invoke('run_checks', { env, onResult
 /** @param {string} env @returns {Promise<ReclaimItem[]>} */
 export const previewReclaim = (env) => invoke('preview_reclaim', { env });
 /** @param {string} env @param {Fix} fix @returns {Promise<{path: string, creates: boolean, diff: string[]} | null>} */
-export const previewEnvFileChange = (env, fix) => invoke('preview_env_file_change', { env, fix });
-/** @param {string} env @param {Fix} fix @param {ReclaimItem[] | null} confirmed @returns {Promise<any>} */
-export const applyFix = (env, fix, confirmed = null) => invoke('apply_fix', { env, fix, confirmed });
+export const previewEnvFileChange = (env, fix) => invoke('preview_env_file_change', { env, fix: fields(fix) });
+/** @param {string} env @param {Fix} fix @param {ReclaimItem[] | null} confirmed @returns {Promise<AppliedFix>} */
+export const applyFix = (env, fix, confirmed = null) => invoke('apply_fix', { env, fix: fields(fix), confirmed });
+
+/**
+ * A fix as the app takes it back: its own fields, without the words core sent with it.
+ * @param {Fix} fix
+ */
+function fields(fix) {
+  const { id, label, destructive, ...own } = fix;
+  return own;
+}
 
 /** @param {string} env @returns {Promise<{keychain: string, secrets: SecretStatus[]}>} */
 export const secretsStatus = (env) => invoke('secrets_status', { env });

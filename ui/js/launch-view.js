@@ -1,5 +1,5 @@
 // Launch: a per-service timeline from start to healthy, live; a failure explains itself.
-import { button, el, heading, stateLabel } from './format.js';
+import { button, el, heading } from './format.js';
 import { cancelTask, startEnvironment, stopEnvironment } from './ipc.js';
 
 /** @typedef {import('./ipc.js').UpReport} UpReport */
@@ -69,7 +69,7 @@ export class LaunchView extends EventTarget {
           if (up.kind === 'step') {
             this.#set(up.service, up.step.step === 'error' ? 'error' : up.step.step, 'step', null);
           } else {
-            this.#set(up.service, stateLabel(up.state), up.ready ? 'ready' : up.state.state, up.elapsed_ms);
+            this.#set(up.service, up.state.label, up.ready ? 'ready' : up.state.state, up.elapsed_ms);
             this.progress.max = up.total;
             this.progress.value = up.ready_count;
             this.summary.textContent = `${up.ready_count} of ${up.total} services ready`;
@@ -113,19 +113,14 @@ export class LaunchView extends EventTarget {
 
   /** @param {UpReport} report */
   #finish(report) {
-    for (const s of report.services) this.#set(s.service, stateLabel(s.state), s.ready ? 'ready' : s.state.state, null);
+    for (const s of report.services) this.#set(s.service, s.state.label, s.ready ? 'ready' : s.state.state, null);
     const outcome = report.outcome;
     if (outcome.outcome === 'ready') {
-      this.summary.textContent = `${this.title} is ready in ${(report.elapsed_ms / 1000).toFixed(1)} s.`;
+      this.summary.textContent = report.summary;
       this.actions.replaceChildren(button('Open the dashboard', () => this.dispatchEvent(new Event('ready')), 'primary'));
       return;
     }
-    const text = {
-      failed: `${this.title} did not start: ${outcome.reason}`,
-      timedOut: `${this.title} was not ready after ${outcome.after_s} s. Still waiting for: ${(outcome.not_ready ?? []).join(', ')}`,
-      cancelled: 'The start was cancelled.',
-      daemonStopped: `The Docker daemon stopped answering: ${outcome.detail}`,
-    }[outcome.outcome] ?? outcome.outcome;
+    const text = report.summary;
     this.summary.textContent = text;
     this.summary.classList.add('status-fail');
     for (const s of report.services) {
@@ -134,7 +129,7 @@ export class LaunchView extends EventTarget {
       const details = el('details', 'failure');
       details.open = true;
       details.dataset.service = s.service;
-      details.append(el('summary', undefined, `${s.service}: ${stateLabel(s.state)} — ${s.last_logs.length ? 'last log lines' : 'last healthcheck results'}`));
+      details.append(el('summary', undefined, `${s.service}: ${s.state.label} — ${s.last_logs.length ? 'last log lines' : 'last healthcheck results'}`));
       details.append(el('pre', 'log-tail', lines.join('\n')));
       this.result.append(details);
     }

@@ -1,9 +1,10 @@
 //! Running the checks live and applying their fixes.
 
 use stackpilot_core::{
-    checks::{self, CheckContext, CheckReport, CheckResult, Fix, FixOutcome, Offered},
+    checks::{self, CheckContext, CheckReport, CheckResult, Fix, Offered},
     engine::disk::ReclaimItem,
     envfiles::EnvFileUpdate,
+    stack::AppliedFix,
     ErrorReport,
 };
 use tauri::{ipc::Channel, State};
@@ -59,12 +60,13 @@ pub async fn apply_fix(
     env: String,
     fix: Fix,
     confirmed: Option<Vec<ReclaimItem>>,
-) -> Result<FixOutcome, ErrorReport> {
+) -> Result<AppliedFix, ErrorReport> {
     let workspace = session.environment(&env)?;
     let environment = workspace.environment(&env).map_err(|e| ErrorReport::of(&e))?;
     // The page is not trusted: only what the latest check run offered is applied.
     let admitted = session.offered.lock().map(|o| o.get(&env).cloned().unwrap_or_default()).unwrap_or_default();
     admitted.admit(&fix, confirmed.as_deref()).map_err(|e| ErrorReport::of(&e))?;
     let ctx = CheckContext::new(&workspace, &env, environment, &session.cache);
-    checks::apply(&ctx, &fix, confirmed.as_deref()).await.map_err(|e| ErrorReport::of(&e))
+    let outcome = checks::apply(&ctx, &fix, confirmed.as_deref()).await.map_err(|e| ErrorReport::of(&e))?;
+    Ok(AppliedFix { id: fix.id(), summary: outcome.summary(), ok: true })
 }

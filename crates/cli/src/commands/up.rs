@@ -113,19 +113,11 @@ pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, 
         print_json(&report)?;
     } else {
         outln!();
-        match &report.outcome {
-            UpOutcome::Ready => {
-                outln!("{} is ready in {:.1}s.", args.environment, report.elapsed_ms as f64 / 1000.0);
-                for url in &report.urls {
-                    outln!("  {:<16} {}", url.label, url.url);
-                }
+        outln!("{}", report.summary);
+        if matches!(report.outcome, UpOutcome::Ready) {
+            for url in &report.urls {
+                outln!("  {:<16} {}", url.label, url.url);
             }
-            UpOutcome::Failed { reason, .. } => outln!("{} did not start: {reason}", args.environment),
-            UpOutcome::TimedOut { after_s, not_ready } => {
-                outln!("{} was not ready after {after_s}s; still waiting for: {}", args.environment, not_ready.join(", "))
-            }
-            UpOutcome::Cancelled => outln!("Cancelled."),
-            UpOutcome::DaemonStopped { detail } => outln!("The Docker daemon stopped answering: {detail}"),
         }
         for service in &report.services {
             if !service.last_logs.is_empty() {

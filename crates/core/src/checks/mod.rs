@@ -24,7 +24,7 @@ pub use ports::PROJECT_LABEL;
 pub(crate) use ports::published_twice;
 pub use report::{CheckReport, CheckResult, CheckStatus, Summary};
 pub use resources::MIN_DISK;
-pub use run::{run_checks, CATALOGUE};
+pub use run::{run_checks, Check, CATALOGUE};
 
 /// Bytes for people, in decimal units like the schema's sizes: `21.4 GB`.
 pub fn human_bytes(bytes: u64) -> String {

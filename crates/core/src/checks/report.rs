@@ -31,10 +31,27 @@ pub struct CheckResult {
     pub message: String,
     /// Supporting facts, one per line.
     pub details: Vec<String>,
-    /// What can be done about it.
+    /// What can be done about it; each sent with its words (`id`, `label`, `destructive`).
+    #[serde(serialize_with = "fixes_with_words")]
     pub fixes: Vec<Fix>,
     /// How long the check took.
     pub elapsed_ms: u64,
+}
+
+/// Each fix as its fields plus the words a front end shows, defined here once.
+fn fixes_with_words<S: serde::Serializer>(fixes: &[Fix], serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::{Error as _, SerializeSeq as _};
+    let mut seq = serializer.serialize_seq(Some(fixes.len()))?;
+    for fix in fixes {
+        let mut value = serde_json::to_value(fix).map_err(S::Error::custom)?;
+        if let Some(map) = value.as_object_mut() {
+            map.insert("id".into(), fix.id().into());
+            map.insert("label".into(), fix.label().into());
+            map.insert("destructive".into(), fix.is_destructive().into());
+        }
+        seq.serialize_element(&value)?;
+    }
+    seq.end()
 }
 
 impl CheckResult {

@@ -4,9 +4,8 @@ use serde::Serialize;
 
 use crate::engine::events::ContainerAction;
 
-/// Where a service stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", content = "exitCode", rename_all = "camelCase")]
+/// Where a service stands; sent as `{state, exitCode?, label}`, its words from [`ServiceState::label`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ServiceState {
     /// Nothing has happened yet.
     Pending,
@@ -30,6 +29,32 @@ pub enum ServiceState {
     Exited(i64),
     /// The container was removed.
     Removed,
+}
+
+impl Serialize for ServiceState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let state = match self {
+            Self::Pending => "pending",
+            Self::Pulling => "pulling",
+            Self::Building => "building",
+            Self::Created => "created",
+            Self::Starting => "starting",
+            Self::Running => "running",
+            Self::Healthy => "healthy",
+            Self::Unhealthy => "unhealthy",
+            Self::Restarting => "restarting",
+            Self::Exited(_) => "exited",
+            Self::Removed => "removed",
+        };
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("state", state)?;
+        if let Self::Exited(code) = self {
+            map.serialize_entry("exitCode", code)?;
+        }
+        map.serialize_entry("label", &self.label())?;
+        map.end()
+    }
 }
 
 impl ServiceState {

@@ -136,6 +136,21 @@ pub struct UpReport {
     pub urls: Vec<ServiceUrl>,
     /// Wall time.
     pub elapsed_ms: u64,
+    /// How it ended, in one sentence for people (both front ends show this).
+    pub summary: String,
+}
+
+impl UpOutcome {
+    /// `Healthy is ready in 4.1 s.`, `Healthy did not start: worker exited with code 1`…
+    pub fn summary(&self, title: &str, elapsed_ms: u64) -> String {
+        match self {
+            Self::Ready => format!("{title} is ready in {:.1} s.", elapsed_ms as f64 / 1000.0),
+            Self::Failed { reason, .. } => format!("{title} did not start: {reason}"),
+            Self::TimedOut { after_s, not_ready } => format!("{title} was not ready after {after_s} s. Still waiting for: {}", not_ready.join(", ")),
+            Self::Cancelled => "The start was cancelled.".into(),
+            Self::DaemonStopped { detail } => format!("The Docker daemon stopped answering: {detail}"),
+        }
+    }
 }
 
 struct Tracked {
@@ -400,13 +415,15 @@ pub async fn up(
     } else {
         Vec::new()
     };
+    let elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(UpReport {
+        summary: outcome.summary(&environment.title, elapsed_ms),
         environment: env_name.to_owned(),
         project,
         outcome,
         services,
         running,
         urls,
-        elapsed_ms: started.elapsed().as_millis() as u64,
+        elapsed_ms,
     })
 }
