@@ -16,14 +16,15 @@ import re, statistics, subprocess, sys, tempfile, os
 work, runs = sys.argv[1], int(sys.argv[2])
 def once(extra):
     trace = tempfile.mktemp()
-    subprocess.run(["strace", "-f", "-ttt", "-e", "trace=execve", "-o", trace, "target/debug/stackpilot", "--workspace", work, "up", "healthy", *extra],
+    subprocess.run(["strace", "-f", "-ttt", "-v", "-s", "512", "-e", "trace=execve", "-o", trace, "target/debug/stackpilot", "--workspace", work, "up", "healthy", *extra],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     lines = open(trace).read().splitlines(); os.unlink(trace)
     start = float(lines[0].split()[1])
     spawned, configs = None, 0
-    for line in lines:
+    for line in lines[1:]:
         if "execve(" not in line or "= -1" in line: continue
         args = re.findall(r'"([^"]*)"', line.split("execve(", 1)[1].split("], [", 1)[0])
+        if not args or "compose" not in args[0]: continue
         if "config" in args: configs += 1
         if "up" in args and spawned is None: spawned = float(line.split()[1]) - start
     subprocess.run(["target/debug/stackpilot", "--workspace", work, "down", "healthy"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
