@@ -45,6 +45,8 @@ pub fn run() {
             commands::stack::restart_service,
             commands::stack::follow_logs,
             commands::stack::follow_stats,
+            commands::stack::watch_environment,
+            commands::stack::environment_links,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -302,12 +302,35 @@ async fn a_new_user_fixes_a_port_generates_secrets_launches_and_watches_the_dash
         click(&client, ".launch-view button.primary").await?;
         // 6. Dashboard: states, and the log line the fixture's db printed.
         wait_text(&client, ".log-view", "db: ready to accept connections", Duration::from_secs(30)).await?;
+        // The container printed colour codes: rendered as colour, never shown raw.
+        let raw = content(&client, ".log-view").await?;
+        if raw.contains('\u{1b}') || raw.contains("[32m") {
+            return Err(format!("ANSI codes shown raw: {raw:?}"));
+        }
+        find(&client, ".log-view .ansi-green", Duration::from_secs(5)).await?;
+        // The schema's named link, expanded with the env file's WEB_PORT.
+        let link = find(&client, ".env-links .env-link", Duration::from_secs(10)).await?;
+        let link_url = link.attr("data-url").await.map_err(|e| e.to_string())?.unwrap_or_default();
+        let env_file = std::fs::read_to_string(workspace.path().join(".env.healthy")).map_err(|e| e.to_string())?;
+        let web_port = env_file.lines().filter_map(|l| l.strip_prefix("WEB_PORT=")).last().unwrap_or_default().to_owned();
+        if link_url != format!("http://localhost:{web_port}") || !content(&client, ".env-links").await?.contains("Web") {
+            return Err(format!("the dashboard's link: {link_url}"));
+        }
         let db = text(&client, "tr[data-service='db'] .state-chip").await?;
         tokio::time::sleep(Duration::from_millis(2500)).await; // let the graphs draw a few samples
         shot(&client, "6-dashboard").await?;
+        // Stopped outside the app: the row follows within a second or two, from the engine's events.
+        Command::new("docker")
+            .args(["compose", "-p", &format!("fxui{}-healthy", std::process::id()), "stop", "-t", "1", "web"])
+            .output()
+            .map_err(|e| e.to_string())?;
+        let stopped_at = Instant::now();
+        wait_text(&client, "tr[data-service='web'] .state-chip", "exited", Duration::from_secs(15)).await?;
+        let followed_after = stopped_at.elapsed();
+        shot(&client, "6b-dashboard-after-outside-stop").await?;
         click(&client, ".dashboard-view button.danger").await?;
         wait_text(&client, ".dashboard-view .fix-message", "Removed", Duration::from_secs(60)).await?;
-        Ok::<_, String>((ports, details, fixed, keychain, status, web, app, db))
+        Ok::<_, String>((ports, details, fixed, keychain, status, web, app, db, followed_after))
     }
     .await;
     if result.is_err() {
@@ -319,7 +342,9 @@ async fn a_new_user_fixes_a_port_generates_secrets_launches_and_watches_the_dash
     let _ = Command::new("docker")
         .args(["compose", "-p", &format!("fxui{}-healthy", std::process::id()), "down", "--remove-orphans"])
         .output();
-    let (ports, details, fixed, keychain, status, web, app, db) = result.expect("the whole flow works in the window");
+    let (ports, details, fixed, keychain, status, web, app, db, followed_after) = result.expect("the whole flow works in the window");
+    eprintln!("the dashboard showed the outside stop {followed_after:?} after `docker compose stop` returned");
+    assert!(followed_after < Duration::from_secs(3), "the dashboard followed the engine after {followed_after:?}");
     assert!(ports.contains(&port.to_string()), "{ports}");
     assert!(details.contains(&format!("(pid {})", std::process::id())), "the holder is named: {details}");
     assert!(fixed.contains("WEB_PORT"), "the fix says what it did: {fixed}");

@@ -1,7 +1,8 @@
 // Dashboard: services with state, links, CPU and memory graphs; logs; restart, stop, down.
 import { ask } from './confirm.js';
 import { button, el, formatBytes, heading } from './format.js';
-import { cancelTask, downEnvironment, environmentStatus, followLogs, followStats, openUrl, restartService, stopEnvironment } from './ipc.js';
+import { renderAnsi } from './ansi.js';
+import { cancelTask, downEnvironment, environmentLinks, environmentStatus, followLogs, followStats, openUrl, restartService, stopEnvironment, watchEnvironment } from './ipc.js';
 import { Sparkline } from './sparkline.js';
 
 const MAX_LOG_LINES = 2000;
@@ -20,6 +21,8 @@ export class DashboardView extends EventTarget {
     this.env = env;
     this.element = el('section', 'dashboard-view');
     this.element.append(heading(`${title} dashboard`, 'Live state of every service, straight from the Docker engine.'));
+    this.links = el('nav', 'env-links');
+    this.links.setAttribute('aria-label', 'Links');
     this.table = el('table', 'services');
     /** @type {Map<string, {cpu: Sparkline, mem: Sparkline, text: HTMLElement}>} */
     this.graphs = new Map();
@@ -36,8 +39,22 @@ export class DashboardView extends EventTarget {
     bar.append(el('h2', undefined, 'Logs'), this.filter, this.search, button('Copy', () => navigator.clipboard.writeText(this.#visibleLines().join('\n'))));
     this.logs = el('pre', 'log-view');
     this.logs.setAttribute('aria-live', 'off');
+    this.logs.setAttribute('aria-label', 'Log lines');
     this.logs.tabIndex = 0;
-    logs.append(bar, this.logs);
+    // Reading older lines: new ones do not pull the view back down; a button does.
+    this.follow = true;
+    this.unseen = 0;
+    this.latest = button('Jump to the latest lines', () => this.#toBottom(), 'jump-latest');
+    this.latest.hidden = true;
+    this.logs.addEventListener('scroll', () => {
+      this.follow = this.logs.scrollHeight - this.logs.scrollTop - this.logs.clientHeight < 24;
+      if (this.follow) this.#caughtUp();
+    });
+    this.noMatch = el('p', 'no-match');
+    this.noMatch.hidden = true;
+    const view = el('div', 'log-wrap');
+    view.append(this.logs, this.latest);
+    logs.append(bar, this.noMatch, view);
     this.message = el('p', 'fix-message');
     this.message.setAttribute('aria-live', 'polite');
     const actions = el('div', 'actions');
@@ -51,11 +68,20 @@ export class DashboardView extends EventTarget {
       button('Down', () => this.#down(), 'danger'),
       volumes,
     );
-    this.element.append(this.table, actions, this.message, logs);
+    this.element.append(this.links, this.table, actions, this.message, logs);
   }
 
   async load() {
     const services = await environmentStatus(this.env);
+    if (!this.links.childElementCount) {
+      const links = await environmentLinks(this.env).catch(() => []);
+      for (const link of links) {
+        const item = button(link.label, () => openUrl(link.url), 'env-link');
+        item.title = link.url;
+        item.dataset.url = link.url;
+        this.links.append(item);
+      }
+    }
     const head = el('tr');
     for (const h of ['Service', 'State', 'Uptime', 'Links', 'CPU', 'Memory', '']) head.append(el('th', undefined, h));
     const rows = services.map((s) => {
@@ -78,7 +104,9 @@ export class DashboardView extends EventTarget {
         this.message.textContent = `Restarted ${s.service}.`;
         await this.load();
       }));
-      row.append(el('td', 'service-name', s.service), el('td', 'state-chip', s.state.label), el('td', undefined, uptime(s.started_at)), links, cpu, mem, restart);
+      const up = el('td', 'uptime', s.state.state === 'exited' || s.state.state === 'created' ? '' : uptime(s.started_at));
+      if (s.started_at && s.state.state !== 'exited' && s.state.state !== 'created') up.dataset.started = s.started_at;
+      row.append(el('td', 'service-name', s.service), el('td', 'state-chip', s.state.label), up, links, cpu, mem, restart);
       return row;
     });
     this.table.replaceChildren(head, ...(rows.length ? rows : [el('tr', undefined, 'Not running.')]));
@@ -88,6 +116,17 @@ export class DashboardView extends EventTarget {
   }
 
   start() {
+    // Every change of state, whoever caused it, arrives as an engine event: read the
+    // states again (changes arriving together are read once).
+    watchEnvironment(this.env, () => {
+      clearTimeout(this.reread);
+      this.reread = setTimeout(() => this.load().catch(() => {}), 150);
+    }).catch((e) => { this.message.textContent = `Live updates stopped: ${e.message}`; });
+    this.ticker = setInterval(() => {
+      for (const cell of /** @type {NodeListOf<HTMLElement>} */ (this.table.querySelectorAll('td.uptime[data-started]'))) {
+        cell.textContent = uptime(cell.dataset.started ?? null);
+      }
+    }, 1000);
     followLogs(this.env, null, (line) => this.#append(line)).catch((e) => { this.message.textContent = `Logs stopped: ${e.message}`; });
     followStats(this.env, (sample) => {
       const g = this.graphs.get(sample.service);
@@ -101,17 +140,47 @@ export class DashboardView extends EventTarget {
   close() {
     cancelTask(`logs:${this.env}`);
     cancelTask(`stats:${this.env}`);
+    cancelTask(`watch:${this.env}`);
+    clearInterval(this.ticker);
+    clearTimeout(this.reread);
   }
 
   /** @param {import('./ipc.js').LogLine} line */
   #append(line) {
     const row = el('div', 'log-line');
     row.dataset.service = line.service;
-    row.append(el('span', 'log-service', line.service.padEnd(14)), document.createTextNode(` ${line.text}`));
+    row.append(el('span', 'log-service', line.service.padEnd(14)), document.createTextNode(' '), renderAnsi(line.text));
     this.#show(row);
     this.logs.append(row);
     while (this.logs.childElementCount > MAX_LOG_LINES) this.logs.firstElementChild?.remove();
+    if (this.follow) {
+      this.logs.scrollTop = this.logs.scrollHeight;
+    } else if (!row.hidden) {
+      this.unseen += 1;
+      this.latest.hidden = false;
+      this.latest.textContent = `↓ ${this.unseen} new line${this.unseen === 1 ? '' : 's'}: jump to the latest`;
+    }
+    this.#countMatches();
+  }
+
+  #toBottom() {
     this.logs.scrollTop = this.logs.scrollHeight;
+    this.follow = true;
+    this.#caughtUp();
+  }
+
+  #caughtUp() {
+    this.unseen = 0;
+    this.latest.hidden = true;
+  }
+
+  /** Says so when a search or filter leaves no line to show. */
+  #countMatches() {
+    const any = [...this.logs.children].some((r) => !(/** @type {HTMLElement} */ (r)).hidden);
+    const term = this.search.value;
+    const filtering = term !== '' || this.filter.value !== '';
+    this.noMatch.hidden = any || !filtering || this.logs.childElementCount === 0;
+    this.noMatch.textContent = term ? `No line${this.filter.value ? ` of ${this.filter.value}` : ''} matches “${term}”.` : `No lines from ${this.filter.value} yet.`;
   }
 
   /** @param {HTMLElement} row */
@@ -123,6 +192,7 @@ export class DashboardView extends EventTarget {
 
   #applyFilter() {
     for (const row of /** @type {HTMLElement[]} */ ([...this.logs.children])) this.#show(row);
+    this.#countMatches();
   }
 
   #visibleLines() {

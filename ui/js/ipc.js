@@ -150,3 +150,7 @@ export const restartService = (env, service) => invoke('restart_service', { env,
 export const followLogs = (env, service, onLine) => invoke('follow_logs', { env, service, onLine: channel(onLine) });
 /** @param {string} env @param {(s: StatsSample) => void} onSample */
 export const followStats = (env, onSample) => invoke('follow_stats', { env, onSample: channel(onSample) });
+/** @param {string} env @returns {Promise<{label: string, url: string}[]>} */
+export const environmentLinks = (env) => invoke('environment_links', { env });
+/** Calls `onChange` whenever a container of `env` changes state (engine events). @param {string} env @param {(e: unknown) => void} onChange @returns {Promise<void>} */
+export const watchEnvironment = (env, onChange) => invoke('watch_environment', { env, onChange: channel(onChange) });

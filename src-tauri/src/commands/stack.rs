@@ -109,3 +109,33 @@ pub async fn follow_stats(session: State<'_, Session>, env: String, on_sample: C
     }
     Ok(())
 }
+
+/// Tells `on_change` each time a container of `env` changes state, whoever caused it (the
+/// app, the CLI, `docker` by hand, a crash), from the engine's own events, until cancelled
+/// (`watch:ENV`); the page then reads the states again.
+#[tauri::command]
+#[tracing::instrument(skip(session, on_change))]
+pub async fn watch_environment(session: State<'_, Session>, env: String, on_change: Channel<stackpilot_core::engine::events::ContainerEvent>) -> Result<(), ErrorReport> {
+    let workspace = session.environment(&env)?;
+    let cancel = session.task(format!("watch:{env}"));
+    let engine = Engine::connect().await.map_err(|e| ErrorReport::of(&e))?;
+    let project = workspace.schema.compose_project(&env);
+    let mut events = Box::pin(stackpilot_core::engine::events::project_events(&engine, &project, None).take_until(cancel.cancelled_owned()));
+    while let Some(event) = events.next().await {
+        match event {
+            Ok(event) => {
+                let _ = on_change.send(event);
+            }
+            Err(e) => return Err(ErrorReport::of(&e)),
+        }
+    }
+    Ok(())
+}
+
+/// The links of `env`: the schema's named URLs, else its published web ports.
+#[tauri::command]
+#[tracing::instrument(skip(session))]
+pub async fn environment_links(session: State<'_, Session>, env: String) -> Result<Vec<stack::urls::ServiceUrl>, ErrorReport> {
+    let workspace = session.environment(&env)?;
+    stack::urls::links(&workspace, &env, &session.cache).await.map_err(|e| ErrorReport::of(&e))
+}

@@ -73,6 +73,20 @@ pub fn urls(schema_urls: &[(String, String)], model: &ComposeModel, host: &str, 
         .collect()
 }
 
+/// The links of an environment for its dashboard: the schema's named `urls` expanded the
+/// way Compose would (shell, then env files), else a link per published TCP port; at the
+/// host where the engine publishes them. Reads the model through `cache` (no secrets needed).
+pub async fn links(workspace: &crate::Workspace, env_name: &str, cache: &crate::compose::ModelCache) -> Result<Vec<ServiceUrl>, super::StackError> {
+    let environment = workspace.environment(env_name)?;
+    let spec = crate::compose::ProjectSpec::of(workspace, env_name, environment).with_placeholder_secrets(workspace, environment);
+    let cli = cache.cli().await?;
+    let model = cache.model(&cli, &spec).await?;
+    let host = crate::engine::endpoint::resolve().map(|e| e.published_host()).unwrap_or_else(|_| "localhost".into());
+    let schema_urls: Vec<(String, String)> = environment.urls.iter().map(|(k, v)| (k.to_owned(), v.clone())).collect();
+    let values = spec.values();
+    Ok(urls(&schema_urls, &model, &host, |name| values(name)))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
