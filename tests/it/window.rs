@@ -325,9 +325,13 @@ async fn a_new_user_fixes_a_port_generates_secrets_launches_and_watches_the_dash
             .output()
             .map_err(|e| e.to_string())?;
         let stopped_at = Instant::now();
-        wait_text(&client, "tr[data-service='web'] .state-chip", "exited", Duration::from_secs(15)).await?;
+        wait_text(&client, "tr[data-service='web'] .state-chip", "stopped", Duration::from_secs(15)).await?;
         let followed_after = stopped_at.elapsed();
         shot(&client, "6b-dashboard-after-outside-stop").await?;
+        // Start again from the dashboard, through the start flow, without the wizard.
+        click(&client, ".dashboard-view button.start").await?;
+        wait_text(&client, ".dashboard-view .fix-message", "is ready", Duration::from_secs(60)).await?;
+        wait_text(&client, "tr[data-service='web'] .state-chip", "healthy", Duration::from_secs(10)).await?;
         click(&client, ".dashboard-view button.danger").await?;
         wait_text(&client, ".dashboard-view .fix-message", "Removed", Duration::from_secs(60)).await?;
         Ok::<_, String>((ports, details, fixed, keychain, status, web, app, db, followed_after))

@@ -2,7 +2,7 @@
 import { ask } from './confirm.js';
 import { button, el, formatBytes, heading } from './format.js';
 import { renderAnsi } from './ansi.js';
-import { cancelTask, downEnvironment, environmentLinks, environmentStatus, followLogs, followStats, openUrl, restartService, stopEnvironment, watchEnvironment } from './ipc.js';
+import { cancelTask, downEnvironment, environmentLinks, environmentStatus, followLogs, startEnvironment, followStats, openUrl, restartService, stopEnvironment, watchEnvironment } from './ipc.js';
 import { Sparkline } from './sparkline.js';
 
 const MAX_LOG_LINES = 2000;
@@ -64,6 +64,7 @@ export class DashboardView extends EventTarget {
     volumes.append(this.volumes, document.createTextNode(' also delete volumes (data)'));
     actions.append(
       button('Back to environments', () => this.dispatchEvent(new Event('back'))),
+      button('Start', () => this.#start(), 'start'),
       button('Stop', () => this.#stop()),
       button('Down', () => this.#down(), 'danger'),
       volumes,
@@ -104,8 +105,9 @@ export class DashboardView extends EventTarget {
         this.message.textContent = `Restarted ${s.service}.`;
         await this.load();
       }));
-      const up = el('td', 'uptime', s.state.state === 'exited' || s.state.state === 'created' ? '' : uptime(s.started_at));
-      if (s.started_at && s.state.state !== 'exited' && s.state.state !== 'created') up.dataset.started = s.started_at;
+      const down = ['exited', 'stopped', 'created'].includes(s.state.state);
+      const up = el('td', 'uptime', down ? '' : uptime(s.started_at));
+      if (s.started_at && !down) up.dataset.started = s.started_at;
       row.append(el('td', 'service-name', s.service), el('td', 'state-chip', s.state.label), up, links, cpu, mem, restart);
       return row;
     });
@@ -197,6 +199,25 @@ export class DashboardView extends EventTarget {
 
   #visibleLines() {
     return /** @type {HTMLElement[]} */ ([...this.logs.children]).filter((r) => !r.hidden).map((r) => r.textContent ?? '');
+  }
+
+  /** Starts what is stopped, through the same start flow as Launch (checks, fixes, gate). */
+  async #start() {
+    this.message.textContent = 'Checking this machine…';
+    try {
+      const started = await startEnvironment(this.env, (event) => {
+        if (event.kind === 'fixed') this.message.textContent = event.fix.summary;
+        if (event.kind === 'up' && event.event.kind === 'state') this.message.textContent = `Starting: ${event.event.ready_count} of ${event.event.total} services ready`;
+      });
+      if (started.outcome.outcome === 'blocked') {
+        this.message.replaceChildren(document.createTextNode(`${started.outcome.summary}. `), button('Open the checks', () => this.dispatchEvent(new Event('checks')), 'link'));
+      } else {
+        this.message.textContent = started.outcome.report.summary;
+      }
+    } catch (error) {
+      this.message.textContent = `Could not start: ${/** @type {Error} */ (error).message}`;
+    }
+    await this.load();
   }
 
   async #stop() {

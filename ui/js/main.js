@@ -68,7 +68,12 @@ function environments(view) {
   workspace = view;
   switcher.current(view.root, view.project);
   const list = new EnvironmentList(view);
-  list.addEventListener('select', (e) => checks(/** @type {CustomEvent} */ (e).detail));
+  // A running environment opens on its dashboard; the others go through the checks.
+  list.addEventListener('select', (e) => {
+    const env = /** @type {CustomEvent} */ (e).detail;
+    if (view.running.includes(env)) dashboard(env);
+    else checks(env);
+  });
   show(list.element, 'environments');
 }
 
@@ -112,6 +117,7 @@ function launch(env) {
 function dashboard(env) {
   const view = new DashboardView(env, titleOf(env));
   view.addEventListener('back', reloadEnvironments);
+  view.addEventListener('checks', () => checks(env));
   show(view.element, 'dashboard');
   open = view;
   view.load().then(() => view.start()).catch((error) => failure('The environment could not be read', error, () => dashboard(env), view.element));

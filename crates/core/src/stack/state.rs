@@ -27,6 +27,9 @@ pub enum ServiceState {
     Restarting,
     /// Its main process ended with this code.
     Exited(i64),
+    /// Stopped by a signal (SIGTERM: 143, SIGKILL: 137) without running out of memory:
+    /// `docker stop`, `docker compose stop`, Stackpilot's Stop. Not a crash.
+    Stopped(i64),
     /// The container was removed.
     Removed,
 }
@@ -45,11 +48,12 @@ impl Serialize for ServiceState {
             Self::Unhealthy => "unhealthy",
             Self::Restarting => "restarting",
             Self::Exited(_) => "exited",
+            Self::Stopped(_) => "stopped",
             Self::Removed => "removed",
         };
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("state", state)?;
-        if let Self::Exited(code) = self {
+        if let Self::Exited(code) | Self::Stopped(code) = self {
             map.serialize_entry("exitCode", code)?;
         }
         map.serialize_entry("label", &self.label())?;
@@ -99,6 +103,7 @@ impl ServiceState {
             Self::Unhealthy => "unhealthy".into(),
             Self::Restarting => "restarting".into(),
             Self::Exited(code) => format!("exited ({code})"),
+            Self::Stopped(_) => "stopped".into(),
             Self::Removed => "removed".into(),
         }
     }

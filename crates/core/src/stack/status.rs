@@ -49,6 +49,9 @@ pub async fn project_status(engine: &Engine, project: &str) -> Result<Vec<Servic
             (Some(ContainerStateStatusEnum::RUNNING), _) => ServiceState::Running,
             (Some(ContainerStateStatusEnum::RESTARTING), _) => ServiceState::Restarting,
             (Some(ContainerStateStatusEnum::CREATED), _) => ServiceState::Created,
+            (Some(ContainerStateStatusEnum::EXITED), _) if matches!(state.exit_code, Some(137 | 143)) && state.oom_killed != Some(true) => {
+                ServiceState::Stopped(state.exit_code.unwrap_or(-1))
+            }
             (Some(ContainerStateStatusEnum::EXITED | ContainerStateStatusEnum::DEAD), _) => {
                 ServiceState::Exited(state.exit_code.unwrap_or(-1))
             }
