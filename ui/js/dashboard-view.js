@@ -93,7 +93,11 @@ export class DashboardView extends EventTarget {
         const url = `http://localhost:${port}`;
         links.append(button(url, () => openUrl(url), 'link'));
       }
-      const graphs = this.graphs.get(s.service) ?? { cpu: new Sparkline(`CPU of ${s.service}`), mem: new Sparkline(`Memory of ${s.service}`), text: el('span', 'usage') };
+      const graphs = this.graphs.get(s.service) ?? {
+        cpu: new Sparkline(`CPU of ${s.service}`, (v) => `${v.toFixed(v < 10 ? 1 : 0)} %`),
+        mem: new Sparkline(`Memory of ${s.service}`, (v) => formatBytes(Math.round(v))),
+        text: el('span', 'usage'),
+      };
       this.graphs.set(s.service, graphs);
       const cpu = el('td');
       cpu.append(graphs.cpu.element);
@@ -133,8 +137,8 @@ export class DashboardView extends EventTarget {
     followStats(this.env, (sample) => {
       const g = this.graphs.get(sample.service);
       if (!g) return;
-      g.cpu.push(sample.cpu_percent);
-      g.mem.push(sample.memory_bytes);
+      g.cpu.push(sample.cpu_percent, 100);
+      g.mem.push(sample.memory_bytes, sample.memory_limit);
       g.text.textContent = ` ${sample.cpu_percent.toFixed(1)} % · ${formatBytes(Math.round(sample.memory_bytes))}`;
     }).catch(() => {});
   }

@@ -24,6 +24,32 @@ export class LaunchView extends EventTarget {
     this.element.append(this.progress, this.summary, this.timeline, this.result, this.actions);
     /** @type {Map<string, HTMLLIElement>} */
     this.rows = new Map();
+    this.clock = el('span', 'clock');
+    this.clock.setAttribute('aria-hidden', 'true');
+    /** @type {number} */
+    this.began = 0;
+    /** @type {number | undefined} */
+    this.ticker = undefined;
+  }
+
+  /** The overall clock, and each service's elapsed time while it is not settled, tick. */
+  #tick() {
+    const now = performance.now();
+    this.clock.textContent = `Elapsed: ${((now - this.began) / 1000).toFixed(0)} s`;
+    for (const row of this.rows.values()) {
+      if (row.classList.contains('ready') || row.classList.contains('exited') || row.classList.contains('stopped')) continue;
+      const since = Number(row.dataset.since || this.began);
+      /** @type {HTMLElement} */ (row.querySelector('.elapsed')).textContent = `${((now - since) / 1000).toFixed(1)} s`;
+    }
+  }
+
+  close() {
+    clearInterval(this.ticker);
+  }
+
+  #stopClock() {
+    this.#tick();
+    clearInterval(this.ticker);
   }
 
   /** @param {string} service */
@@ -32,6 +58,7 @@ export class LaunchView extends EventTarget {
     if (!row) {
       row = el('li', 'service-row');
       row.dataset.service = service;
+      row.dataset.since = String(this.began || performance.now());
       row.append(el('span', 'service-name', service), el('span', 'state-chip', 'waiting'), el('span', 'elapsed', ''));
       this.rows.set(service, row);
       this.timeline.append(row);
@@ -56,6 +83,10 @@ export class LaunchView extends EventTarget {
     this.result.replaceChildren();
     this.actions.replaceChildren(button('Cancel', () => cancelTask(`up:${this.env}`)));
     this.summary.textContent = 'Checking this machine…';
+    this.began = performance.now();
+    clearInterval(this.ticker);
+    this.ticker = setInterval(() => this.#tick(), 500);
+    this.summary.after(this.clock);
     const fixed = el('ul', 'applied-fixes');
     try {
       const started = await startEnvironment(this.env, (event) => {
@@ -82,6 +113,7 @@ export class LaunchView extends EventTarget {
       }
       this.#finish(started.outcome.report);
     } catch (error) {
+      this.#stopClock();
       const e = /** @type {import('./ipc.js').StackpilotError} */ (error);
       this.summary.textContent = `Could not start: ${e.message}`;
       if (e.hint) this.result.append(el('p', 'hint', `What to do: ${e.hint}`));
@@ -94,6 +126,7 @@ export class LaunchView extends EventTarget {
    * @param {import('./ipc.js').CheckResult[]} failed @param {string} summary
    */
   #blocked(failed, summary) {
+    this.#stopClock();
     this.summary.textContent = `${summary}.`;
     this.summary.classList.add('status-fail');
     const list = el('ul', 'blockers');
@@ -113,6 +146,7 @@ export class LaunchView extends EventTarget {
 
   /** @param {UpReport} report */
   #finish(report) {
+    this.#stopClock();
     for (const s of report.services) this.#set(s.service, s.state.label, s.ready ? 'ready' : s.state.state, null);
     const outcome = report.outcome;
     if (outcome.outcome === 'ready') {

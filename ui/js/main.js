@@ -110,6 +110,7 @@ function launch(env) {
   view.addEventListener('back', () => checks(env));
   view.addEventListener('ready', () => dashboard(env));
   show(view.element, 'launch');
+  open = view;
   view.start();
 }
 
