@@ -104,11 +104,13 @@ export class DashboardView extends EventTarget {
       const mem = el('td');
       mem.append(graphs.mem.element, graphs.text);
       const restart = el('td');
-      restart.append(button('Restart', async () => {
+      const again = button('Restart', async () => {
         await restartService(this.env, s.service);
         this.message.textContent = `Restarted ${s.service}.`;
         await this.load();
-      }));
+      });
+      again.setAttribute('aria-label', `Restart ${s.service}`);
+      restart.append(again);
       const down = ['exited', 'stopped', 'created'].includes(s.state.state);
       const up = el('td', 'uptime', down ? '' : uptime(s.started_at));
       if (s.started_at && !down) up.dataset.started = s.started_at;

@@ -33,7 +33,11 @@ let open = null;
 function show(view, step) {
   open?.close();
   open = null;
-  for (const item of steps.querySelectorAll('li')) item.classList.toggle('current', item.dataset.step === step);
+  for (const item of steps.querySelectorAll('li')) {
+    item.classList.toggle('current', item.dataset.step === step);
+    if (item.dataset.step === step) item.setAttribute('aria-current', 'step');
+    else item.removeAttribute('aria-current');
+  }
   app.replaceChildren(view);
   app.focus();
 }
