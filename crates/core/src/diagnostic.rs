@@ -62,12 +62,6 @@ pub struct ErrorReport {
     pub hint: Option<String>,
 }
 
-impl ErrorReport {
-    /// Its kind, from its code.
-    pub fn kind(&self) -> Kind {
-        Kind::of_code(&self.code)
-    }
-}
 
 impl ErrorReport {
     /// Builds the report of an error.

@@ -79,16 +79,20 @@ pub async fn follow_logs(session: State<'_, Session>, env: String, service: Opti
     }
     let engine = Engine::connect().await.map_err(|e| ErrorReport::of(&e))?;
     let project = workspace.schema.compose_project(&env);
-    let mut lines = Box::pin(
-        stack::logs::follow(&engine, &project, service.as_deref(), 200).await.map_err(|e| ErrorReport::of(&e))?.take_until(cancel.cancelled_owned()),
-    );
-    while let Some(line) = lines.next().await {
-        match line {
-            Ok(line) => {
-                let _ = on_line.send(line);
-            }
-            Err(e) => return Err(ErrorReport::of(&e)),
-        }
+    let lines = stack::logs::follow(&engine, &project, service.as_deref(), 200).await.map_err(|e| ErrorReport::of(&e))?;
+    forward(lines, &on_line, cancel).await
+}
+
+/// Sends each item of `stream` to `channel` until `cancel` or the stream ends; the first
+/// error ends it, reported.
+async fn forward<T: serde::Serialize + Clone>(
+    stream: impl futures_util::Stream<Item = Result<T, stackpilot_core::engine::EngineError>>,
+    channel: &Channel<T>,
+    cancel: tokio_util::sync::CancellationToken,
+) -> Result<(), ErrorReport> {
+    let mut items = Box::pin(stream.take_until(cancel.cancelled_owned()));
+    while let Some(item) = items.next().await {
+        let _ = channel.send(item.map_err(|e| ErrorReport::of(&e))?);
     }
     Ok(())
 }
@@ -120,16 +124,7 @@ pub async fn watch_environment(session: State<'_, Session>, env: String, on_chan
     let cancel = session.task(format!("watch:{env}"));
     let engine = Engine::connect().await.map_err(|e| ErrorReport::of(&e))?;
     let project = workspace.schema.compose_project(&env);
-    let mut events = Box::pin(stackpilot_core::engine::events::project_events(&engine, &project, None).take_until(cancel.cancelled_owned()));
-    while let Some(event) = events.next().await {
-        match event {
-            Ok(event) => {
-                let _ = on_change.send(event);
-            }
-            Err(e) => return Err(ErrorReport::of(&e)),
-        }
-    }
-    Ok(())
+    forward(stackpilot_core::engine::events::project_events(&engine, &project, None), &on_change, cancel).await
 }
 
 /// The links of `env`: the schema's named URLs, else its published web ports.

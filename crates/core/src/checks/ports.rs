@@ -146,6 +146,9 @@ pub async fn ports(ctx: &CheckContext<'_>) -> CheckResult {
     }
 
     let remote = ctx.locality().await == crate::engine::Locality::Remote;
+    // The engine's running containers: read once, when a port is taken (or, on a remote
+    // engine, to tell which are).
+    let mut running: Option<Vec<ContainerSummary>> = None;
     let statuses: Vec<(Published, PortStatus)> = if remote {
         let Some(engine) = ctx.facts().await else {
             return CheckResult::new(id, title, Skipped, super::context::Missing::Daemon.reason());
@@ -156,14 +159,14 @@ pub async fn ports(ctx: &CheckContext<'_>) -> CheckResult {
             engine.name,
             engine.endpoint.label()
         ));
-        let running = match ctx.engine().await {
+        let containers = running.insert(match ctx.engine().await {
             Ok(e) => e.containers(false, false).await.unwrap_or_default(),
             Err(_) => Vec::new(),
-        };
+        });
         published
             .iter()
             .map(|p| {
-                let status = if running.iter().any(|c| publishes(c, p.port, p.protocol)) {
+                let status = if containers.iter().any(|c| publishes(c, p.port, p.protocol)) {
                     PortStatus::Taken { address: p.host_ip.clone() }
                 } else {
                     PortStatus::Free
@@ -205,8 +208,9 @@ pub async fn ports(ctx: &CheckContext<'_>) -> CheckResult {
         }
     }
 
-    let containers = match (taken.is_empty(), ctx.engine().await) {
-        (false, Ok(engine)) => engine.containers(false, false).await.unwrap_or_default(),
+    let containers = match (running, taken.is_empty(), ctx.engine().await) {
+        (Some(read), _, _) => read,
+        (None, false, Ok(engine)) => engine.containers(false, false).await.unwrap_or_default(),
         _ => Vec::new(),
     };
     let own_project = ctx.workspace.schema.compose_project(ctx.env_name);

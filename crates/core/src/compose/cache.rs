@@ -155,10 +155,10 @@ fn named_files(texts: &[(std::path::PathBuf, String)]) -> Vec<std::path::PathBuf
 
 /// The on-disk key: the in-memory key, Compose's version, and the shell's value of every
 /// variable whose name appears in the Compose files (Compose interpolates them).
-fn disk_key(spec: &ProjectSpec, cli: &ComposeCli, texts: &[(std::path::PathBuf, String)]) -> Key {
+fn disk_key(key: &Key, cli: &ComposeCli, texts: &[(std::path::PathBuf, String)]) -> Key {
     let mut hash = Sha256::new();
     hash.update(STORED_FORMAT);
-    hash.update(key(spec));
+    hash.update(key);
     hash.update(cli.version.as_bytes());
     // Compose's own settings (COMPOSE_PROFILES…) and the engine's count too.
     let mut shell: Vec<(String, String)> = std::env::vars()
@@ -246,7 +246,7 @@ impl ModelCache {
         }
         let texts = texts(spec);
         let storable = storable(spec, &texts);
-        let on_disk = storable.then(|| disk_key(spec, cli, &texts));
+        let on_disk = storable.then(|| disk_key(&key, cli, &texts));
         if let Some(stored) = on_disk.as_ref().and_then(load_stored) {
             if let Ok(model) = parse_config(spec, stored.stdout.as_bytes(), stored.stderr.as_bytes()) {
                 tracing::debug!(project = %spec.label(), "Compose model read from the disk cache");

@@ -137,9 +137,6 @@ pub enum EndpointError {
         /// Where it came from.
         source_name: &'static str,
     },
-    /// Both a context and a host were given.
-    #[error("both a context and a host were given")]
-    Conflict,
 }
 
 impl Diagnostic for EndpointError {
@@ -148,7 +145,6 @@ impl Diagnostic for EndpointError {
             Self::UnknownContext { .. } => "UnknownContext",
             Self::BrokenContext { .. } => "BrokenContext",
             Self::UnsupportedHost { .. } => "UnsupportedHost",
-            Self::Conflict => "InvalidArguments",
         }
     }
 
@@ -157,7 +153,6 @@ impl Diagnostic for EndpointError {
             Self::UnknownContext { .. } => "list the contexts with `docker context ls`, or create it with `docker context create NAME --docker host=URL`".into(),
             Self::BrokenContext { name, .. } => format!("recreate it: `docker context rm {name}` then `docker context create {name} --docker host=URL`"),
             Self::UnsupportedHost { .. } => "use unix:///path/to/docker.sock, tcp://HOST:PORT, ssh://USER@HOST or npipe:// (Windows)".into(),
-            Self::Conflict => "give either --context or --host".into(),
         })
     }
 }
@@ -334,7 +329,7 @@ impl Endpoint {
 
     /// The host name of a `tcp://` or `ssh://` engine, for URLs of published ports.
     pub fn remote_host(&self) -> Option<String> {
-        let rest = self.host.split_once("://").map(|(scheme, rest)| (scheme, rest)).filter(|(s, _)| ["tcp", "ssh", "http", "https"].contains(s))?.1;
+        let rest = self.host.split_once("://").filter(|(s, _)| ["tcp", "ssh", "http", "https"].contains(s))?.1;
         let authority = rest.split('/').next().unwrap_or(rest);
         let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
         let host = if let Some(v6) = authority.strip_prefix('[') {

@@ -409,9 +409,8 @@ pub async fn up(
         .map(|c| c.container.clone())
         .collect();
     let urls = if matches!(outcome, UpOutcome::Ready) {
-        let schema_urls: Vec<(String, String)> = environment.urls.iter().map(|(k, v)| (k.to_owned(), v.clone())).collect();
         let value_of = spec.values();
-        urls::urls(&schema_urls, &model, &engine.endpoint().published_host(), |name| value_of(name))
+        urls::urls(&environment.urls, &model, &engine.endpoint().published_host(), |name| value_of(name))
     } else {
         Vec::new()
     };

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::compose::ComposeModel;
+use crate::{compose::ComposeModel, schema::OrderedMap};
 
 /// A link shown once the environment is ready.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -55,9 +55,9 @@ fn at_host(url: String, host: &str) -> String {
 
 /// The schema's links expanded; without any, `http://HOST:PORT` for each published TCP
 /// port. `host` is where the engine publishes ports: `localhost`, or a remote engine's name.
-pub fn urls(schema_urls: &[(String, String)], model: &ComposeModel, host: &str, lookup: impl Fn(&str) -> Option<String>) -> Vec<ServiceUrl> {
+pub fn urls(schema_urls: &OrderedMap<String>, model: &ComposeModel, host: &str, lookup: impl Fn(&str) -> Option<String>) -> Vec<ServiceUrl> {
     if !schema_urls.is_empty() {
-        return schema_urls.iter().map(|(label, t)| ServiceUrl { label: label.clone(), url: at_host(expand(t, &lookup), host) }).collect();
+        return schema_urls.iter().map(|(label, t)| ServiceUrl { label: label.to_owned(), url: at_host(expand(t, &lookup), host) }).collect();
     }
     model
         .services
@@ -82,9 +82,8 @@ pub async fn links(workspace: &crate::Workspace, env_name: &str, cache: &crate::
     let cli = cache.cli().await?;
     let model = cache.model(&cli, &spec).await?;
     let host = crate::engine::endpoint::resolve().map(|e| e.published_host()).unwrap_or_else(|_| "localhost".into());
-    let schema_urls: Vec<(String, String)> = environment.urls.iter().map(|(k, v)| (k.to_owned(), v.clone())).collect();
     let values = spec.values();
-    Ok(urls(&schema_urls, &model, &host, |name| values(name)))
+    Ok(urls(&environment.urls, &model, &host, |name| values(name)))
 }
 
 #[cfg(test)]
