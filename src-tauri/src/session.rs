@@ -11,6 +11,37 @@ use std::{
 use stackpilot_core::{checks::Offered, compose::ModelCache, recent::Recent, ErrorReport, Workspace};
 use tokio_util::sync::CancellationToken;
 
+/// A live task of the page, by what it does and for which environment: how the page
+/// cancels it (`cancel_task({kind: "logs", env: "dev"})`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
+pub struct Task {
+    /// What it does.
+    pub kind: TaskKind,
+    /// Its environment.
+    pub env: String,
+}
+
+/// The kinds of live tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskKind {
+    /// A start, until it is ready or fails.
+    Start,
+    /// A log follow.
+    Logs,
+    /// A stats stream.
+    Stats,
+    /// The watch of the environment's containers.
+    Watch,
+}
+
+impl Task {
+    /// The task `kind` of `env`.
+    pub fn of(kind: TaskKind, env: &str) -> Self {
+        Self { kind, env: env.to_owned() }
+    }
+}
+
 /// State shared by every command of the app.
 #[derive(Default)]
 pub struct Session {
@@ -19,22 +50,40 @@ pub struct Session {
     workspace: Mutex<Option<Workspace>>,
     /// The Compose model cache, kept across check runs.
     pub cache: Arc<ModelCache>,
-    tasks: Mutex<HashMap<String, CancellationToken>>,
+    tasks: Mutex<HashMap<Task, CancellationToken>>,
     /// Per environment, what its latest check run offered: the only fixes the page may apply.
     pub offered: Mutex<HashMap<String, Offered>>,
 }
 
 impl Session {
-    /// Reads `--workspace DIR` (or `--workspace=DIR`) from the command line.
+    /// Reads `--workspace DIR` and the engine (`--context NAME`, `--host URL`, as the CLI
+    /// has them; each also as `--flag=VALUE`) from the command line, and uses the engine
+    /// given there, else the one chosen in the app last time while it still resolves.
     pub fn from_args(args: impl Iterator<Item = OsString>) -> Self {
+        use stackpilot_core::engine::endpoint::{choose, resolve, Choice};
         let mut args = args.peekable();
-        let mut initial = None;
+        let (mut initial, mut engine) = (None, None);
         while let Some(arg) = args.next() {
-            let text = arg.to_string_lossy();
-            if text == "--workspace" {
-                initial = args.next().map(PathBuf::from);
-            } else if let Some(value) = text.strip_prefix("--workspace=") {
-                initial = Some(PathBuf::from(value));
+            let text = arg.to_string_lossy().into_owned();
+            let (flag, inline) = match text.split_once('=') {
+                Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
+                _ => (text, None),
+            };
+            let mut value = || inline.clone().or_else(|| args.next().map(|v| v.to_string_lossy().into_owned()));
+            match flag.as_str() {
+                "--workspace" => initial = value().map(PathBuf::from),
+                "--context" | "-c" => engine = value().map(Choice::Context),
+                "--host" | "-H" => engine = value().map(Choice::Host),
+                _ => {}
+            }
+        }
+        if let Some(given) = engine {
+            choose(Some(given));
+        } else if let Some(remembered) = Recent::load().engine {
+            choose(Some(remembered.clone()));
+            if let Err(error) = resolve() {
+                tracing::warn!(%error, ?remembered, "the engine chosen last time is not usable; using the docker CLI's");
+                choose(None);
             }
         }
         Self { initial, ..Self::default() }
@@ -84,21 +133,21 @@ impl Session {
         Ok(workspace)
     }
 
-    /// Registers a cancellable task under `key`, cancelling one already there.
-    pub fn task(&self, key: String) -> CancellationToken {
+    /// Registers a cancellable task, cancelling the same one already running.
+    pub fn task(&self, task: Task) -> CancellationToken {
         let token = CancellationToken::new();
         if let Ok(mut tasks) = self.tasks.lock() {
-            if let Some(old) = tasks.insert(key, token.clone()) {
+            if let Some(old) = tasks.insert(task, token.clone()) {
                 old.cancel();
             }
         }
         token
     }
 
-    /// Cancels the task under `key`, if any.
-    pub fn cancel(&self, key: &str) {
+    /// Cancels `task`, if it runs.
+    pub fn cancel(&self, task: &Task) {
         if let Ok(mut tasks) = self.tasks.lock() {
-            if let Some(token) = tasks.remove(key) {
+            if let Some(token) = tasks.remove(task) {
                 token.cancel();
             }
         }

@@ -11,7 +11,7 @@ use std::{
 
 use crate::{
     stack::fixtures,
-    support::{built_binary, forward_tcp_to_unix, SecondEngine},
+    support::{built_binary, forward_tcp_into_namespace, forward_tcp_to_unix, SecondEngine, Sshd},
 };
 
 /// Runs `stackpilot ARGS` with `env`, DOCKER_HOST and DOCKER_CONTEXT unset unless given.
@@ -130,6 +130,109 @@ fn docker_host_over_tcp_and_the_context_flag_pick_the_engine() {
     let report: serde_json::Value = serde_json::from_slice(&chosen.stdout).expect("JSON");
     assert_eq!(report["engine"]["endpoint"]["context"], "second");
     assert_eq!(report["engine"]["endpoint"]["source"], "chosen");
+}
+
+#[test]
+fn an_engine_behind_ssh_is_checked_started_and_stopped_over_ssh() {
+    let engine = SecondEngine::start();
+    engine.load_busybox();
+    let sshd = Sshd::start(&engine.host);
+    let (dir, workspace) = fixtures("ssh", &[]);
+    let project = workspace.schema.compose_project("slow");
+    let host = format!("ssh://{}", sshd.alias);
+    let path = sshd.path();
+    let env = [("DOCKER_HOST", host.as_str()), ("PATH", path.as_str())];
+
+    let check = stackpilot(dir.path(), &["check", "slow", "--json"], &env);
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap_or_else(|e| panic!("check --json: {e}\n{}", text(&check)));
+    assert_eq!(report["engine"]["endpoint"]["host"], host.as_str(), "{}", report["engine"]);
+    assert_eq!(report["engine"]["locality"], "remote", "{}", report["engine"]);
+    let disk = report["results"].as_array().expect("results").iter().find(|c| c["id"] == "disk").cloned().unwrap_or_default();
+    assert_ne!(disk["status"], "pass", "free space of a remote engine cannot be measured from here: {disk}");
+
+    let up = stackpilot(dir.path(), &["up", "slow"], &env);
+    let on_second = containers(Some(&engine.host), &project);
+    let on_default = containers(None, &project);
+    let status = stackpilot(dir.path(), &["status", "slow"], &env);
+    let down = stackpilot(dir.path(), &["down", "slow"], &env);
+    assert!(up.status.success(), "{}", text(&up));
+    assert_eq!(on_second.len(), 1, "the container runs on the engine behind ssh: {on_second:?}");
+    assert!(on_default.is_empty(), "nothing on the default engine: {on_default:?}");
+    assert!(status.status.success() && text(&status).contains("healthy"), "{}", text(&status));
+    assert!(down.status.success(), "{}", text(&down));
+    assert!(containers(Some(&engine.host), &project).is_empty());
+
+    // A key the server does not accept: ssh fails in batch mode, never prompts, in bounded time.
+    let refused = tempfile::tempdir().expect("tempdir");
+    let started = Instant::now();
+    let denied = stackpilot(dir.path(), &["status", "slow"], &[("DOCKER_HOST", &format!("ssh://nobody@{}", sshd.alias)), ("PATH", &path), ("HOME", refused.path().to_str().expect("utf-8"))]);
+    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+    assert_ne!(denied.status.code(), Some(0));
+    assert!(text(&denied).contains(&format!("ssh://nobody@{}", sshd.alias)), "the endpoint is named: {}", text(&denied));
+    assert!(text(&denied).contains("Permission denied") && text(&denied).contains(&format!("`ssh nobody@{} docker info`", sshd.alias)), "{}", text(&denied));
+}
+
+/// A certificate authority, a server certificate for 127.0.0.1 only (`server/`) and a
+/// client certificate (`client/`: ca.pem, cert.pem, key.pem, as `DOCKER_CERT_PATH` has them).
+fn tls_material(dir: &Path) {
+    let script = r#"set -e
+        mkdir -p server client
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca-key.pem -out client/ca.pem -days 2 -subj /CN=stackpilot-test-ca
+        cp client/ca.pem server/ca.pem
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server/key.pem -out server.csr -subj /CN=127.0.0.1
+        printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > server.ext
+        openssl x509 -req -in server.csr -CA client/ca.pem -CAkey ca-key.pem -CAcreateserial -out server/cert.pem -days 2 -extfile server.ext
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout client/key.pem -out client.csr -subj /CN=client
+        printf 'extendedKeyUsage=clientAuth\n' > client.ext
+        openssl x509 -req -in client.csr -CA client/ca.pem -CAkey ca-key.pem -CAcreateserial -out client/cert.pem -days 2 -extfile client.ext
+    "#;
+    let out = Command::new("sh").arg("-c").arg(script).current_dir(dir).output().expect("openssl (scripts/setup.sh --tests)");
+    assert!(out.status.success(), "openssl: {}", text(&out));
+}
+
+#[test]
+fn an_engine_over_tls_is_reached_with_its_certificates_and_a_wrong_name_is_refused() {
+    let root = tempfile::tempdir().expect("tempdir");
+    tls_material(root.path());
+    let (server, client) = (root.path().join("server"), root.path().join("client"));
+    let flag = |file: &str| server.join(file).to_str().expect("utf-8").to_owned();
+    let (ca, cert, key) = (flag("ca.pem"), flag("cert.pem"), flag("key.pem"));
+    let engine = SecondEngine::start_with(root, &["--tlsverify", "--tlscacert", &ca, "--tlscert", &cert, "--tlskey", &key, "--host", "tcp://127.0.0.1:2376"]);
+    engine.load_busybox();
+    let port = forward_tcp_into_namespace(engine.pid(), 2376);
+    let (dir, workspace) = fixtures("tls", &[]);
+    let project = workspace.schema.compose_project("slow");
+    let host = format!("tcp://127.0.0.1:{port}");
+    let cert_path = client.to_str().expect("utf-8");
+    let env = [("DOCKER_HOST", host.as_str()), ("DOCKER_TLS_VERIFY", "1"), ("DOCKER_CERT_PATH", cert_path)];
+
+    let up = stackpilot(dir.path(), &["up", "slow"], &env);
+    let on_second = containers(Some(&engine.host), &project);
+    let check = stackpilot(dir.path(), &["check", "slow", "--json"], &env);
+    let down = stackpilot(dir.path(), &["down", "slow"], &env);
+    assert!(up.status.success(), "{}", text(&up));
+    assert_eq!(on_second.len(), 1, "the container runs on the TLS engine: {on_second:?}");
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap_or_else(|e| panic!("check --json: {e}\n{}", text(&check)));
+    assert_eq!(report["engine"]["endpoint"]["host"], host.as_str(), "{}", report["engine"]);
+    assert!(down.status.success(), "{}", text(&down));
+    assert!(containers(Some(&engine.host), &project).is_empty());
+
+    // The same engine as a stored context with its certificates (the docker CLI copies them
+    // into its context store).
+    let config = docker_config();
+    let tls = format!("host={host},ca={cert_path}/ca.pem,cert={cert_path}/cert.pem,key={cert_path}/key.pem");
+    let created = Command::new("docker").args(["context", "create", "tlsbox", "--docker", &tls]).env("DOCKER_CONFIG", config.path()).env_remove("DOCKER_HOST").output().expect("context create");
+    assert!(created.status.success(), "{}", text(&created));
+    let by_context = stackpilot(dir.path(), &["--context", "tlsbox", "status", "slow"], &[("DOCKER_CONFIG", config.path().to_str().expect("utf-8"))]);
+    assert!(by_context.status.success(), "{}", text(&by_context));
+
+    // A certificate that is not for the name used: refused, the endpoint named, in bounded time.
+    let wrong = format!("tcp://localhost:{port}");
+    let started = Instant::now();
+    let refused = stackpilot(dir.path(), &["status", "slow"], &[("DOCKER_HOST", wrong.as_str()), ("DOCKER_TLS_VERIFY", "1"), ("DOCKER_CERT_PATH", cert_path)]);
+    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+    assert_ne!(refused.status.code(), Some(0));
+    assert!(text(&refused).contains(&wrong) && text(&refused).to_lowercase().contains("certificate"), "{}", text(&refused));
 }
 
 #[test]

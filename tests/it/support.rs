@@ -66,19 +66,65 @@ pub fn built_binary(name: &str) -> PathBuf {
 /// Forwards a loopback TCP port to a unix socket (each connection both ways), so an
 /// engine in its own network namespace is reached over real TCP from this one.
 pub fn forward_tcp_to_unix(socket: PathBuf) -> u16 {
+    /// The socket's writing half, closed (half-close) when the client has no more to say.
+    struct WriteHalf(std::os::unix::net::UnixStream);
+    impl std::io::Write for WriteHalf {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.0.flush()
+        }
+    }
+    impl Drop for WriteHalf {
+        fn drop(&mut self) {
+            let _ = self.0.shutdown(std::net::Shutdown::Write);
+        }
+    }
+    forward(move || {
+        let unix = std::os::unix::net::UnixStream::connect(&socket).ok()?;
+        Some((Box::new(unix.try_clone().ok()?) as Box<dyn std::io::Read + Send>, Box::new(WriteHalf(unix)) as Box<dyn std::io::Write + Send>))
+    })
+}
+
+/// Forwards a loopback TCP port of this host to `127.0.0.1:port` inside the network
+/// namespace of process `pid` (a [`SecondEngine`]'s): each connection is carried by
+/// `nsenter --net busybox nc` there, bytes as they are (TLS stays end to end).
+pub fn forward_tcp_into_namespace(pid: u32, port: u16) -> u16 {
+    let busybox = ["/bin/busybox", "/usr/bin/busybox"].into_iter().find(|p| Path::new(p).is_file()).expect("busybox-static is installed (scripts/setup.sh --tests)");
+    forward(move || {
+        let mut nc = Command::new("nsenter")
+            .arg(format!("--net=/proc/{pid}/ns/net"))
+            .args([busybox, "nc", "127.0.0.1", &port.to_string()])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()?;
+        let (stdin, stdout) = (nc.stdin.take()?, nc.stdout.take()?);
+        std::thread::spawn(move || nc.wait());
+        Some((Box::new(stdout) as Box<dyn std::io::Read + Send>, Box::new(stdin) as Box<dyn std::io::Write + Send>))
+    })
+}
+
+/// Accepts on a loopback TCP port and pipes each connection both ways to what `open` gives.
+fn forward<F>(open: F) -> u16
+where
+    F: Fn() -> Option<(Box<dyn std::io::Read + Send>, Box<dyn std::io::Write + Send>)> + Send + 'static,
+{
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     std::thread::spawn(move || {
         for tcp in listener.incoming().flatten() {
-            let Ok(unix) = std::os::unix::net::UnixStream::connect(&socket) else { continue };
-            let (mut tcp_in, mut unix_out) = (tcp.try_clone().expect("clone"), unix.try_clone().expect("clone"));
+            let Some((mut from_far, mut to_far)) = open() else { continue };
+            let mut tcp_in = tcp.try_clone().expect("clone");
             std::thread::spawn(move || {
-                let _ = std::io::copy(&mut tcp_in, &mut unix_out);
-                let _ = unix_out.shutdown(std::net::Shutdown::Write);
+                let _ = std::io::copy(&mut tcp_in, &mut to_far);
+                drop(to_far);
             });
-            let (mut unix_in, mut tcp_out) = (unix, tcp);
+            let mut tcp_out = tcp;
             std::thread::spawn(move || {
-                let _ = std::io::copy(&mut unix_in, &mut tcp_out);
+                let _ = std::io::copy(&mut from_far, &mut tcp_out);
                 let _ = tcp_out.shutdown(std::net::Shutdown::Write);
             });
         }
@@ -100,10 +146,16 @@ pub struct SecondEngine {
 impl SecondEngine {
     /// Starts it and waits until it answers (at most 30 s).
     pub fn start() -> Self {
-        let root = tempfile::tempdir().expect("tempdir");
+        Self::start_with(tempfile::tempdir().expect("tempdir"), &[])
+    }
+
+    /// [`SecondEngine::start`] in folder `root` with more daemon flags (e.g. a TLS listener).
+    pub fn start_with(root: tempfile::TempDir, flags: &[&str]) -> Self {
         let host = format!("unix://{}", root.path().join("docker.sock").display());
         let mut command = Command::new("unshare");
-        command.args(["--net", "dockerd", "--bridge", "none", "--iptables=false", "--ip-masq=false", "--host", &host]);
+        // A new network namespace has its loopback down: up it, then become the daemon (same pid).
+        command.args(["--net", "sh", "-c", "ip link set lo up && exec dockerd \"$@\"", "dockerd"]);
+        command.args(["--bridge", "none", "--iptables=false", "--ip-masq=false", "--host", &host]).args(flags);
         let child = command
             .arg("--data-root")
             .arg(root.path().join("data"))
@@ -162,5 +214,104 @@ impl SecondEngine {
 impl Drop for SecondEngine {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// A real OpenSSH server on a loopback port of the test's own (Debian's openssh-server,
+/// installed by `scripts/setup.sh --tests`), accepting one generated key for the current
+/// user, whose sessions reach `docker_host` (`SetEnv DOCKER_HOST`), as a remote engine's
+/// server would. Stopped when dropped.
+pub struct Sshd {
+    child: std::process::Child,
+    root: tempfile::TempDir,
+    /// The `Host` name the client configuration gives it.
+    pub alias: String,
+}
+
+impl Sshd {
+    /// Starts it and waits until it accepts a login (at most 20 s).
+    pub fn start(docker_host: &str) -> Self {
+        let root = tempfile::tempdir().expect("tempdir");
+        let dir = root.path();
+        let keygen = |file: &str| {
+            let out = Command::new("ssh-keygen").args(["-q", "-t", "ed25519", "-N", "", "-f"]).arg(dir.join(file)).output().expect("ssh-keygen");
+            assert!(out.status.success(), "ssh-keygen: {}", String::from_utf8_lossy(&out.stderr));
+        };
+        keygen("host_key");
+        keygen("client_key");
+        std::fs::copy(dir.join("client_key.pub"), dir.join("authorized_keys")).expect("authorized_keys");
+        let port = free_port();
+        let user = String::from_utf8(Command::new("id").arg("-un").output().expect("id").stdout).expect("utf-8").trim().to_owned();
+        std::fs::write(
+            dir.join("sshd_config"),
+            format!(
+                "ListenAddress 127.0.0.1:{port}\nHostKey {dir}/host_key\nAuthorizedKeysFile {dir}/authorized_keys\nPidFile {dir}/sshd.pid\n\
+                 PasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\nUsePAM no\nStrictModes no\n\
+                 AllowUsers {user}\nSetEnv DOCKER_HOST={docker_host}\n",
+                dir = dir.display()
+            ),
+        )
+        .expect("sshd_config");
+        let host_key = std::fs::read_to_string(dir.join("host_key.pub")).expect("host key");
+        std::fs::write(dir.join("known_hosts"), format!("[127.0.0.1]:{port} {host_key}")).expect("known_hosts");
+        let alias = "stackpilot-test-box".to_owned();
+        std::fs::write(
+            dir.join("ssh_config"),
+            format!(
+                "Host {alias}\n  HostName 127.0.0.1\n  Port {port}\n  User {user}\n  IdentityFile {dir}/client_key\n  IdentitiesOnly yes\n  UserKnownHostsFile {dir}/known_hosts\n  StrictHostKeyChecking yes\n",
+                dir = dir.display()
+            ),
+        )
+        .expect("ssh_config");
+        // The ssh client reads its configuration from the passwd home, not $HOME; a test must
+        // not write there, so the client it runs is the real ssh given this configuration.
+        let bin = dir.join("bin");
+        std::fs::create_dir(&bin).expect("bin");
+        let ssh = Command::new("sh").args(["-c", "command -v ssh"]).output().expect("sh").stdout;
+        let ssh = String::from_utf8(ssh).expect("utf-8").trim().to_owned();
+        assert!(!ssh.is_empty(), "the ssh client is installed (openssh-client)");
+        let wrapper = bin.join("ssh");
+        std::fs::write(&wrapper, format!("#!/bin/sh\nexec {ssh} -F {}/ssh_config \"$@\"\n", dir.display())).expect("ssh wrapper");
+        std::fs::set_permissions(&wrapper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+        // sshd run by root wants its privilege separation folder (the service would make it).
+        if Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n")) {
+            let _ = std::fs::create_dir_all("/run/sshd");
+        }
+        let sshd = ["/usr/sbin/sshd", "/usr/bin/sshd"].into_iter().find(|p| Path::new(p).is_file()).expect("sshd is installed (scripts/setup.sh --tests)");
+        let child = Command::new(sshd)
+            .args(["-D", "-e", "-f"])
+            .arg(dir.join("sshd_config"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(artifacts_dir().join(format!("sshd-{}.log", std::process::id()))).map(std::process::Stdio::from).unwrap_or_else(|_| std::process::Stdio::null()))
+            .spawn()
+            .expect("sshd runs");
+        let server = Self { child, root, alias };
+        let ready = std::time::Instant::now();
+        loop {
+            let out = server.ssh(&["-o", "BatchMode=yes", "-o", "ConnectTimeout=2"], "true");
+            if out.status.success() {
+                break;
+            }
+            assert!(ready.elapsed() < std::time::Duration::from_secs(20), "the test's sshd did not accept the key: {}", String::from_utf8_lossy(&out.stderr));
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        server
+    }
+
+    /// `PATH` with the configured ssh client first, for a process that reaches this server.
+    pub fn path(&self) -> String {
+        format!("{}:{}", self.root.path().join("bin").display(), std::env::var("PATH").unwrap_or_default())
+    }
+
+    /// `ssh OPTIONS HOST COMMAND` through the configured client.
+    fn ssh(&self, options: &[&str], command: &str) -> std::process::Output {
+        Command::new("ssh").args(options).arg(&self.alias).arg(command).env("PATH", self.path()).output().expect("ssh runs")
+    }
+}
+
+impl Drop for Sshd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

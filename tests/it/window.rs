@@ -492,7 +492,9 @@ async fn the_engine_menu_moves_the_start_to_another_docker_context() {
     let workspace = fixture_workspace(free_port());
     let project = format!("fxui{}-slow", std::process::id());
     let data = tempfile::tempdir().expect("app data");
-    let driver = Driver::start("engine", &[("XDG_DATA_HOME", data.path()), ("DOCKER_CONFIG", config.path())], &["DOCKER_HOST", "DOCKER_CONTEXT"]);
+    let settings = tempfile::tempdir().expect("app settings");
+    let env = [("XDG_DATA_HOME", data.path()), ("XDG_CONFIG_HOME", settings.path()), ("DOCKER_CONFIG", config.path())];
+    let driver = Driver::start("engine", &env, &["DOCKER_HOST", "DOCKER_CONTEXT"]);
     let client = driver.open(&["--workspace".into(), workspace.path().display().to_string()]).await;
     let result = async {
         wait_content(&client, ".engine-status", "Docker", Duration::from_secs(30)).await?;
@@ -530,6 +532,17 @@ async fn the_engine_menu_moves_the_start_to_another_docker_context() {
     }
     let _ = client.close().await;
     drop(driver);
+    // Relaunched: the app stays on the engine chosen last time.
+    let driver = Driver::start("engine-relaunch", &env, &["DOCKER_HOST", "DOCKER_CONTEXT"]);
+    let client = driver.open(&["--workspace".into(), workspace.path().display().to_string()]).await;
+    let relaunched = async {
+        wait_content(&client, ".engine-status", "Docker", Duration::from_secs(30)).await?;
+        let title = client.execute("return document.querySelector('.engine-status').title", vec![]).await.map_err(|e| e.to_string())?;
+        Ok::<_, String>(title.as_str().unwrap_or_default().to_owned())
+    }
+    .await;
+    let _ = client.close().await;
+    drop(driver);
     let on_second = engine.docker(&["ps", "-q", "--filter", &format!("label=com.docker.compose.project={project}")]);
     let on_default = Command::new("docker")
         .args(["ps", "-q", "--filter", &format!("label=com.docker.compose.project={project}")])
@@ -540,6 +553,8 @@ async fn the_engine_menu_moves_the_start_to_another_docker_context() {
     let (before, status, title) = result.expect("the app starts the environment on the chosen engine");
     assert_eq!(before, "default");
     assert!(title.starts_with(&format!("second ({})", engine.host)), "{title} / {status}");
+    let relaunched = relaunched.expect("the relaunched app shows its engine");
+    assert!(relaunched.starts_with(&format!("second ({})", engine.host)), "the choice is remembered: {relaunched}");
     assert!(!String::from_utf8_lossy(&on_second.stdout).trim().is_empty(), "the container runs on the chosen engine");
     assert!(String::from_utf8_lossy(&on_default.stdout).trim().is_empty(), "and not on the default one");
 }

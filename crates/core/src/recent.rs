@@ -1,5 +1,5 @@
-//! The projects a person opened, most recent first, and the one open last: kept in the
-//! settings folder so that the app returns to it and lists the others.
+//! The projects a person opened, most recent first, the one open last and the engine
+//! chosen in the app: kept in the settings folder so that the app returns to them.
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +15,9 @@ pub struct Recent {
     pub current: Option<PathBuf>,
     /// Projects opened, most recent first (the current one included).
     pub projects: Vec<PathBuf>,
+    /// The engine chosen in the app's engine menu, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<crate::engine::endpoint::Choice>,
 }
 
 fn file() -> Option<PathBuf> {
@@ -70,6 +73,19 @@ impl Recent {
         recent.projects.insert(0, root.to_path_buf());
         recent.projects.truncate(KEPT);
         recent.current = Some(root.to_path_buf());
+        recent.save()
+    }
+
+    /// Remembers the engine chosen in the app (`None`: back to the docker CLI's).
+    pub fn remember_engine(choice: Option<crate::engine::endpoint::Choice>) -> std::io::Result<Self> {
+        let mut recent = Self::load();
+        recent.engine = choice;
+        recent.save()
+    }
+
+    /// Writes the file atomically, in a private folder.
+    fn save(self) -> std::io::Result<Self> {
+        let recent = self;
         let path = file().ok_or_else(|| std::io::Error::other("no settings folder (HOME is not set)"))?;
         if let Some(dir) = path.parent() {
             crate::paths::private_dir(dir)?;

@@ -217,6 +217,10 @@ pub async fn ports(ctx: &CheckContext<'_>) -> CheckResult {
     let sibling_prefix = format!("{}-", ctx.workspace.schema.project);
     let mut held = 0;
     let mut search = remap::Search::new(published.iter().map(|p| p.port).collect::<BTreeSet<u16>>());
+    if remote {
+        let there = containers.iter().flat_map(|c| c.ports.iter().flatten().filter_map(|p| p.public_port)).collect();
+        search = search.on_remote_engine(there);
+    }
     for p in &taken {
         let line = match containers.iter().find(|c| publishes(c, p.port, p.protocol)) {
             Some(c) if project_of(c).as_deref() == Some(own_project.as_str()) => {

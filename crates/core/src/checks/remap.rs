@@ -18,6 +18,9 @@ const SEARCH_WIDTH: u16 = 100;
 pub(super) struct Search {
     avoid: BTreeSet<u16>,
     base: Option<Value>,
+    /// On a remote engine: the ports its containers publish, the only ones known taken
+    /// there (this machine's listeners say nothing of that one's).
+    remote_taken: Option<BTreeSet<u16>>,
 }
 
 /// Paths where two JSON values differ, with both values.
@@ -49,7 +52,21 @@ async fn config_json(cli: &ComposeCli, spec: &ProjectSpec) -> Result<Value, Stri
 impl Search {
     /// A search that never hands out a port the environment already publishes.
     pub fn new(avoid: BTreeSet<u16>) -> Self {
-        Self { avoid, base: None }
+        Self { avoid, base: None, remote_taken: None }
+    }
+
+    /// The same search for a remote engine whose containers publish `taken`.
+    pub fn on_remote_engine(self, taken: BTreeSet<u16>) -> Self {
+        Self { remote_taken: Some(taken), ..self }
+    }
+
+    /// Whether `port` can be handed out for `like`'s address and protocol.
+    fn is_free(&self, like: &Published, port: u16) -> bool {
+        !self.avoid.contains(&port)
+            && match &self.remote_taken {
+                Some(taken) => !taken.contains(&port),
+                None => ports::status(&like.host_ip, port, like.protocol) == PortStatus::Free,
+            }
     }
 
     /// The remap that frees `taken`, or why there is none.
@@ -72,7 +89,7 @@ impl Search {
             return Err("no variable sets it (it is written as a number in the Compose file): change it there".into());
         }
         let to = (taken.port.saturating_add(1)..=taken.port.saturating_add(SEARCH_WIDTH))
-            .find(|c| !self.avoid.contains(c) && ports::status(&taken.host_ip, *c, taken.protocol) == PortStatus::Free)
+            .find(|c| self.is_free(taken, *c))
             .ok_or_else(|| format!("none of the {SEARCH_WIDTH} ports above {from} is free"))?;
         if self.base.is_none() {
             self.base = Some(config_json(cli, &spec).await?);

@@ -13,7 +13,7 @@ use std::{
     sync::RwLock,
 };
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::Diagnostic;
@@ -22,7 +22,8 @@ use crate::Diagnostic;
 pub const DEFAULT_HOST: &str = if cfg!(windows) { "npipe:////./pipe/docker_engine" } else { "unix:///var/run/docker.sock" };
 
 /// What a front end chose, above the environment and the docker CLI's settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Choice {
     /// A context of the docker CLI's store (`default`: the platform's socket or `DOCKER_HOST`).
     Context(String),
@@ -140,11 +141,11 @@ pub enum EndpointError {
 }
 
 impl Diagnostic for EndpointError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> crate::Code {
         match self {
-            Self::UnknownContext { .. } => "UnknownContext",
-            Self::BrokenContext { .. } => "BrokenContext",
-            Self::UnsupportedHost { .. } => "UnsupportedHost",
+            Self::UnknownContext { .. } => crate::Code::UnknownContext,
+            Self::BrokenContext { .. } => crate::Code::BrokenContext,
+            Self::UnsupportedHost { .. } => crate::Code::UnsupportedHost,
         }
     }
 
