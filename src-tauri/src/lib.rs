@@ -20,6 +20,7 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .manage(session)
         .invoke_handler(tauri::generate_handler![
+            commands::workspace::app_info,
             commands::workspace::list_environments,
             commands::workspace::open_workspace,
             commands::workspace::open_url,

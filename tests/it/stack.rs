@@ -112,6 +112,23 @@ async fn a_service_that_exits_1_is_reported_with_its_exit_code_and_logs() {
 }
 
 #[tokio::test]
+async fn an_image_that_cannot_be_pulled_names_its_registry_and_what_to_do() {
+    let port = free_port(); // nothing listens there: the registry refuses connections
+    let (_dir, workspace) = fixtures("pull", &[("unpullable", "REGISTRY_PORT", port.to_string())]);
+    let (report, _) = start(&workspace, "unpullable", None).await;
+    down(&workspace, "unpullable").await;
+    match &report.outcome {
+        UpOutcome::Failed { service, reason } => {
+            assert_eq!(service.as_deref(), Some("app"), "{reason}");
+            let registry = format!("127.0.0.1:{port}");
+            assert!(reason.contains(&format!("could not be pulled from {registry}: {registry} refuses connections")), "{reason}");
+            assert!(reason.contains("docker load -i image.tar"), "{reason}");
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn a_service_that_never_becomes_healthy_shows_its_healthcheck_output() {
     let (_dir, workspace) = fixtures("sick", &[]);
     let (report, _) = start(&workspace, "unhealthy", None).await;

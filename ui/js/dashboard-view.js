@@ -146,9 +146,9 @@ export class DashboardView extends EventTarget {
   }
 
   close() {
-    cancelTask(`logs:${this.env}`);
-    cancelTask(`stats:${this.env}`);
-    cancelTask(`watch:${this.env}`);
+    cancelTask({ kind: 'logs', env: this.env });
+    cancelTask({ kind: 'stats', env: this.env });
+    cancelTask({ kind: 'watch', env: this.env });
     clearInterval(this.ticker);
     clearTimeout(this.reread);
   }

@@ -26,6 +26,25 @@ function tauri() {
   return api;
 }
 
+/** The version of the shapes this page reads; the app says its own (`app_info`). */
+export const WIRE_VERSION = 1;
+
+/** @type {Promise<void> | null} */
+let wireChecked = null;
+
+/** Refuses to go on when the app sends shapes of another version than this page reads. */
+async function checkWire() {
+  /** @type {{version: string, wire_version: number}} */
+  const info = await tauri().core.invoke('app_info');
+  if (info.wire_version !== WIRE_VERSION) {
+    throw new StackpilotError(
+      'WireMismatch',
+      `This page reads version ${WIRE_VERSION} of the app's data, and Stackpilot ${info.version} sends version ${info.wire_version}.`,
+      'Reinstall Stackpilot: its page and its program come from different builds.',
+    );
+  }
+}
+
 /**
  * @param {string} command
  * @param {Record<string, unknown>} [args]
@@ -33,6 +52,8 @@ function tauri() {
  */
 async function invoke(command, args = {}) {
   try {
+    wireChecked ??= checkWire();
+    await wireChecked;
     return await tauri().core.invoke(command, args);
   } catch (raw) {
     if (raw instanceof StackpilotError) throw raw;
@@ -75,7 +96,7 @@ function channel(onMessage) {
  * @typedef {{results: CheckResult[], summary: {pass: number, warn: number, fail: number, skipped: number}, elapsed_ms: number, needs_person: string[]}} CheckReport
  * @typedef {{kind: 'reclaimDiskSpace' | string, id: string, name: string, size: number}} ReclaimItem
  * @typedef {{name: string, scope: string, service: string, present: boolean, created: number | null, rotated: number | null, description: string | null}} SecretStatus
- * @typedef {{state: string, exitCode?: number, label: string}} ServiceState
+ * @typedef {{state: string, exit_code?: number, label: string}} ServiceState
  * @typedef {{kind: 'step', service: string, step: {step: string, detail?: string}} | {kind: 'state', service: string, state: ServiceState, ready: boolean, elapsed_ms: number, ready_count: number, total: number}} UpEvent
  * @typedef {{service: string, state: ServiceState, ready: boolean, waited_for: boolean, last_logs: string[], health_log: string[]}} ServiceReport
  * @typedef {{id: string, summary: string, ok: boolean}} AppliedFix
@@ -108,7 +129,7 @@ export const adoptProject = (path, choices) => invoke('adopt_project', { path, c
 export const openUrl = (url) => invoke('open_url', { url });
 
 /** @param {string} env @param {(r: CheckResult) => void} onResult @returns {Promise<CheckReport>} */
-export const runChecks = (env, onResult) => invoke('run_checks', { env, onResult: channel(onResult) });
+export const runChecks = (env, onResult) => invoke('run_checks', { env, on_result: channel(onResult) });
 /** @param {string} env @returns {Promise<ReclaimItem[]>} */
 export const previewReclaim = (env) => invoke('preview_reclaim', { env });
 /** @param {string} env @param {Fix} fix @returns {Promise<{path: string, creates: boolean, diff: string[]} | null>} */
@@ -135,9 +156,13 @@ export const rotateSecret = (env, name) => invoke('rotate_secret', { env, name }
 export const revealSecret = (env, name) => invoke('reveal_secret', { env, name });
 
 /** @param {string} env @param {(e: StartEvent) => void} onEvent @returns {Promise<StartReport>} */
-export const startEnvironment = (env, onEvent) => invoke('start_environment', { env, onEvent: channel(onEvent) });
-/** @param {string} key */
-export const cancelTask = (key) => invoke('cancel_task', { key });
+export const startEnvironment = (env, onEvent) => invoke('start_environment', { env, on_event: channel(onEvent) });
+/**
+ * A live task of one environment, as the app cancels it.
+ * @typedef {{kind: 'start' | 'logs' | 'stats' | 'watch', env: string}} Task
+ */
+/** @param {Task} task */
+export const cancelTask = (task) => invoke('cancel_task', { task });
 /** @param {string} env @returns {Promise<ServiceStatus[]>} */
 export const environmentStatus = (env) => invoke('environment_status', { env });
 /** @param {string} env */
@@ -147,10 +172,10 @@ export const downEnvironment = (env, volumes) => invoke('down_environment', { en
 /** @param {string} env @param {string} service */
 export const restartService = (env, service) => invoke('restart_service', { env, service });
 /** @param {string} env @param {string | null} service @param {(l: LogLine) => void} onLine */
-export const followLogs = (env, service, onLine) => invoke('follow_logs', { env, service, onLine: channel(onLine) });
+export const followLogs = (env, service, onLine) => invoke('follow_logs', { env, service, on_line: channel(onLine) });
 /** @param {string} env @param {(s: StatsSample) => void} onSample */
-export const followStats = (env, onSample) => invoke('follow_stats', { env, onSample: channel(onSample) });
+export const followStats = (env, onSample) => invoke('follow_stats', { env, on_sample: channel(onSample) });
 /** @param {string} env @returns {Promise<{label: string, url: string}[]>} */
 export const environmentLinks = (env) => invoke('environment_links', { env });
 /** Calls `onChange` whenever a container of `env` changes state (engine events). @param {string} env @param {(e: unknown) => void} onChange @returns {Promise<void>} */
-export const watchEnvironment = (env, onChange) => invoke('watch_environment', { env, onChange: channel(onChange) });
+export const watchEnvironment = (env, onChange) => invoke('watch_environment', { env, on_change: channel(onChange) });

@@ -81,7 +81,7 @@ export class LaunchView extends EventTarget {
 
   async start() {
     this.result.replaceChildren();
-    this.actions.replaceChildren(button('Cancel', () => cancelTask(`up:${this.env}`)));
+    this.actions.replaceChildren(button('Cancel', () => cancelTask({ kind: 'start', env: this.env })));
     this.summary.textContent = 'Checking this machine…';
     this.began = performance.now();
     clearInterval(this.ticker);

@@ -29,13 +29,13 @@ impl Failure {
 
     /// Bad arguments.
     pub fn usage(message: String) -> Self {
-        Self { report: ErrorReport { code: "Usage".into(), message, hint: None }, exit: EXIT_INPUT }
+        Self { report: ErrorReport { code: stackpilot_core::Code::Usage, message, hint: None }, exit: EXIT_INPUT }
     }
 
     /// An unexpected failure inside Stackpilot.
     pub fn internal(message: String) -> Self {
         Self {
-            report: ErrorReport { code: "Internal".into(), message, hint: None },
+            report: ErrorReport { code: stackpilot_core::Code::Internal, message, hint: None },
             exit: stackpilot_core::Kind::System.exit_code(),
         }
     }

@@ -64,13 +64,13 @@ pub enum WorkspaceError {
 }
 
 impl Diagnostic for WorkspaceError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> crate::Code {
         match self {
-            Self::NotFound { .. } => "WorkspaceNotFound",
+            Self::NotFound { .. } => crate::Code::WorkspaceNotFound,
             Self::Schema(e) => e.code(),
-            Self::DefaultUnavailable { .. } => "WorkspaceNotFound",
-            Self::ComposeWithoutSchema { .. } => "NoSchema",
-            Self::UnknownEnvironment { .. } => "UnknownEnvironment",
+            Self::DefaultUnavailable { .. } => crate::Code::WorkspaceNotFound,
+            Self::ComposeWithoutSchema { .. } => crate::Code::NoSchema,
+            Self::UnknownEnvironment { .. } => crate::Code::UnknownEnvironment,
         }
     }
 
@@ -79,8 +79,7 @@ impl Diagnostic for WorkspaceError {
             Self::NotFound { .. } => Some(
                 "pass --workspace with a folder that has configs/environment_schema.yaml, or create one from docs/schema.md".into(),
             ),
-            Self::Schema(SchemaError::Unreadable { .. }) => Some("check the path and its permissions".into()),
-            Self::Schema(SchemaError::Invalid(_)) => Some("fix the lines named above; `stackpilot schema check` re-checks the file".into()),
+            Self::Schema(e) => e.hint(),
             Self::DefaultUnavailable { .. } => Some("set XDG_DATA_HOME to a writable folder, or pass --workspace".into()),
             Self::ComposeWithoutSchema { .. } => Some(
                 "run `stackpilot init` to adopt it (it proposes environments from what Compose resolves and keeps your project name and volumes); --workspace picks another folder".into(),

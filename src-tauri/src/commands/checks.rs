@@ -12,7 +12,7 @@ use tauri::{ipc::Channel, State};
 use crate::session::Session;
 
 /// Runs every check of `env`; each result goes to `on_result` as it finishes.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session, on_result))]
 pub async fn run_checks(session: State<'_, Session>, env: String, on_result: Channel<CheckResult>) -> Result<CheckReport, ErrorReport> {
     let workspace = session.environment(&env)?;
@@ -29,7 +29,7 @@ pub async fn run_checks(session: State<'_, Session>, env: String, on_result: Cha
 }
 
 /// Exactly what the reclaim fix would remove, for the person to confirm.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session))]
 pub async fn preview_reclaim(session: State<'_, Session>, env: String) -> Result<Vec<ReclaimItem>, ErrorReport> {
     let workspace = session.environment(&env)?;
@@ -43,7 +43,7 @@ pub async fn preview_reclaim(session: State<'_, Session>, env: String) -> Result
 }
 
 /// The exact change an env-file fix would make (`null` for other fixes), shown before it is written.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session))]
 pub async fn preview_env_file_change(session: State<'_, Session>, env: String, fix: Fix) -> Result<Option<EnvFileUpdate>, ErrorReport> {
     let workspace = session.environment(&env)?;
@@ -53,7 +53,7 @@ pub async fn preview_env_file_change(session: State<'_, Session>, env: String, f
 }
 
 /// Applies a fix; destructive ones take the confirmed preview.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session, confirmed))]
 pub async fn apply_fix(
     session: State<'_, Session>,

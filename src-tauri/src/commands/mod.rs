@@ -9,5 +9,5 @@ use stackpilot_core::ErrorReport;
 
 /// An error report for a failed background task.
 pub fn task_failed(e: impl std::fmt::Display) -> ErrorReport {
-    ErrorReport { code: "Internal".into(), message: format!("a background task failed: {e}"), hint: None }
+    ErrorReport { code: stackpilot_core::Code::Internal, message: format!("a background task failed: {e}"), hint: None }
 }

@@ -34,7 +34,7 @@ async fn with_store<T: Send + 'static>(
 }
 
 /// Which secrets the environment uses and whether they exist (no value is read).
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session))]
 pub async fn secrets_status(session: State<'_, Session>, env: String) -> Result<SecretsView, ErrorReport> {
     let secrets = with_store(&session, &env, |store, env| store.status(env)).await?;
@@ -42,21 +42,21 @@ pub async fn secrets_status(session: State<'_, Session>, env: String) -> Result<
 }
 
 /// Generates the missing secrets.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session))]
 pub async fn generate_secrets(session: State<'_, Session>, env: String) -> Result<Vec<Generated>, ErrorReport> {
     with_store(&session, &env, |store, env| store.generate_missing(env)).await
 }
 
 /// Rotates one secret (the page has shown the warning and asked).
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session))]
 pub async fn rotate_secret(session: State<'_, Session>, env: String, name: String) -> Result<(), ErrorReport> {
     with_store(&session, &env, move |store, env| store.rotate(env, &[name]).map(|_| ())).await
 }
 
 /// One secret's value, on explicit request (the page hides it again after a few seconds).
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session))]
 pub async fn reveal_secret(session: State<'_, Session>, env: String, name: String) -> Result<String, ErrorReport> {
     with_store(&session, &env, move |store, env| store.reveal(env, &name).map(|v| v.expose().clone())).await

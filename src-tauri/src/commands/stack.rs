@@ -9,16 +9,16 @@ use stackpilot_core::{
 };
 use tauri::{ipc::Channel, State};
 
-use crate::session::Session;
+use crate::session::{Session, Task, TaskKind};
 
 /// Starts `env` through core's one start flow (checks, the fixes that only add what is
 /// missing, the gate, start and watch), as `stackpilot up` does; progress goes to
-/// `on_event`. `cancel_task("up:ENV")` stops the wait.
-#[tauri::command]
+/// `on_event`. `cancel_task({kind: "start", env})` stops the wait.
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session, on_event))]
 pub async fn start_environment(session: State<'_, Session>, env: String, on_event: Channel<StartEvent>) -> Result<StartReport, ErrorReport> {
     let workspace = session.environment(&env)?;
-    let cancel = session.task(format!("up:{env}"));
+    let cancel = session.task(Task::of(TaskKind::Start, &env));
     stack::start(&workspace, &env, &StartOptions::default(), &session.cache, cancel, |event| {
         let _ = on_event.send(event.clone());
     })
@@ -26,15 +26,15 @@ pub async fn start_environment(session: State<'_, Session>, env: String, on_even
     .map_err(|e| ErrorReport::of(&e))
 }
 
-/// Cancels a start, a log follow or a stats stream (`up:ENV`, `logs:ENV`, `stats:ENV`).
-#[tauri::command]
+/// Cancels a start, a log follow, a stats stream or a watch of one environment.
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session))]
-pub fn cancel_task(session: State<'_, Session>, key: String) {
-    session.cancel(&key);
+pub fn cancel_task(session: State<'_, Session>, task: Task) {
+    session.cancel(&task);
 }
 
 /// The services of `env` as the engine sees them now.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session))]
 pub async fn environment_status(session: State<'_, Session>, env: String) -> Result<Vec<ServiceStatus>, ErrorReport> {
     let workspace = session.environment(&env)?;
@@ -45,7 +45,7 @@ pub async fn environment_status(session: State<'_, Session>, env: String) -> Res
 }
 
 /// Stops `env`'s containers (kept, with their data).
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session))]
 pub async fn stop_environment(session: State<'_, Session>, env: String) -> Result<(), ErrorReport> {
     let workspace = session.environment(&env)?;
@@ -53,7 +53,7 @@ pub async fn stop_environment(session: State<'_, Session>, env: String) -> Resul
 }
 
 /// Removes `env`'s containers and networks; volumes only when the page confirmed it.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session))]
 pub async fn down_environment(session: State<'_, Session>, env: String, volumes: bool) -> Result<(), ErrorReport> {
     let workspace = session.environment(&env)?;
@@ -61,7 +61,7 @@ pub async fn down_environment(session: State<'_, Session>, env: String, volumes:
 }
 
 /// Restarts one service.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session))]
 pub async fn restart_service(session: State<'_, Session>, env: String, service: String) -> Result<(), ErrorReport> {
     let workspace = session.environment(&env)?;
@@ -69,11 +69,11 @@ pub async fn restart_service(session: State<'_, Session>, env: String, service: 
 }
 
 /// Follows the logs of `env` (one service or all) into `on_line` until cancelled.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session, on_line))]
 pub async fn follow_logs(session: State<'_, Session>, env: String, service: Option<String>, on_line: Channel<LogLine>) -> Result<(), ErrorReport> {
     let workspace = session.environment(&env)?;
-    let cancel = session.task(format!("logs:{env}"));
+    let cancel = session.task(Task::of(TaskKind::Logs, &env));
     if let Err(e) = stack::load_redactions(&workspace, &env).await {
         let _ = on_line.send(LogLine { service: "stackpilot".into(), text: format!("Secret values in these lines are not hidden: {e}") });
     }
@@ -98,11 +98,11 @@ async fn forward<T: serde::Serialize + Clone>(
 }
 
 /// Streams CPU and memory samples of `env`'s services into `on_sample` until cancelled.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session, on_sample))]
 pub async fn follow_stats(session: State<'_, Session>, env: String, on_sample: Channel<StatsSample>) -> Result<(), ErrorReport> {
     let workspace = session.environment(&env)?;
-    let cancel = session.task(format!("stats:{env}"));
+    let cancel = session.task(Task::of(TaskKind::Stats, &env));
     let engine = Engine::connect().await.map_err(|e| ErrorReport::of(&e))?;
     let project = workspace.schema.compose_project(&env);
     let mut samples = Box::pin(stack::stats::stream_stats(&engine, &project).await.map_err(|e| ErrorReport::of(&e))?.take_until(cancel.cancelled_owned()));
@@ -116,19 +116,19 @@ pub async fn follow_stats(session: State<'_, Session>, env: String, on_sample: C
 
 /// Tells `on_change` each time a container of `env` changes state, whoever caused it (the
 /// app, the CLI, `docker` by hand, a crash), from the engine's own events, until cancelled
-/// (`watch:ENV`); the page then reads the states again.
-#[tauri::command]
+/// (task `watch`); the page then reads the states again.
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session, on_change))]
 pub async fn watch_environment(session: State<'_, Session>, env: String, on_change: Channel<stackpilot_core::engine::events::ContainerEvent>) -> Result<(), ErrorReport> {
     let workspace = session.environment(&env)?;
-    let cancel = session.task(format!("watch:{env}"));
+    let cancel = session.task(Task::of(TaskKind::Watch, &env));
     let engine = Engine::connect().await.map_err(|e| ErrorReport::of(&e))?;
     let project = workspace.schema.compose_project(&env);
     forward(stackpilot_core::engine::events::project_events(&engine, &project, None), &on_change, cancel).await
 }
 
 /// The links of `env`: the schema's named URLs, else its published web ports.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session))]
 pub async fn environment_links(session: State<'_, Session>, env: String) -> Result<Vec<stack::urls::ServiceUrl>, ErrorReport> {
     let workspace = session.environment(&env)?;

@@ -48,7 +48,7 @@ async fn view(workspace: stackpilot_core::Workspace, explicit: bool) -> Workspac
 
 /// The projects opened before, most recent first, with their running environments (for
 /// the welcome screen and the project switcher).
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument]
 pub async fn recent_projects() -> Vec<stackpilot_core::recent::ProjectEntry> {
     stackpilot_core::recent::entries().await
@@ -56,7 +56,7 @@ pub async fn recent_projects() -> Vec<stackpilot_core::recent::ProjectEntry> {
 
 /// Asks the person for a project folder with the platform's folder dialog; `None` when
 /// they cancel it.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(window))]
 pub async fn pick_folder(window: tauri::Window) -> Option<PathBuf> {
     use tauri_plugin_dialog::DialogExt;
@@ -72,7 +72,7 @@ pub async fn pick_folder(window: tauri::Window) -> Option<PathBuf> {
 }
 
 /// What `stackpilot init` would write for a folder that has Compose files and no schema.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument]
 pub async fn propose_adoption(path: String) -> Result<Proposal, ErrorReport> {
     adopt::propose(Path::new(path.trim())).await.map_err(|e| ErrorReport::of(&e))
@@ -80,7 +80,7 @@ pub async fn propose_adoption(path: String) -> Result<Proposal, ErrorReport> {
 
 /// Adopts a folder with the person's choices: writes its schema, imports the plaintext
 /// secret values of its env files into the keychain, and opens it.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session, choices))]
 pub async fn adopt_project(session: State<'_, Session>, path: String, choices: Vec<Choice>) -> Result<AdoptedView, ErrorReport> {
     let proposal = adopt::propose(Path::new(path.trim())).await.map_err(|e| ErrorReport::of(&e))?;
@@ -107,7 +107,7 @@ pub struct AdoptedView {
 }
 
 /// Lists the environments of the current workspace (re-read from disk).
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip_all)]
 pub async fn list_environments(session: State<'_, Session>) -> Result<WorkspaceView, ErrorReport> {
     let explicit = session.initial.is_some() || std::env::var_os("STACKPILOT_WORKSPACE").is_some_and(|v| !v.is_empty());
@@ -115,7 +115,7 @@ pub async fn list_environments(session: State<'_, Session>) -> Result<WorkspaceV
 }
 
 /// Opens a workspace folder (or schema file) typed by the person; `None`: the built-in default.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session))]
 pub async fn open_workspace(session: State<'_, Session>, path: Option<String>) -> Result<WorkspaceView, ErrorReport> {
     let path = path.filter(|p| !p.trim().is_empty()).map(|p| PathBuf::from(p.trim()));
@@ -123,12 +123,12 @@ pub async fn open_workspace(session: State<'_, Session>, path: Option<String>) -
         Some(path) => session.open(Some(path))?,
         None => {
             let dir = stackpilot_core::default_workspace::default_dir().ok_or_else(|| ErrorReport {
-                code: "WorkspaceNotFound".into(),
+                code: stackpilot_core::Code::WorkspaceNotFound,
                 message: "no home folder to keep the built-in workspace in".into(),
                 hint: Some("set HOME".into()),
             })?;
             stackpilot_core::default_workspace::materialize(&dir).map_err(|e| ErrorReport {
-                code: "WorkspaceNotFound".into(),
+                code: stackpilot_core::Code::WorkspaceNotFound,
                 message: format!("cannot write the built-in workspace to {}: {e}", dir.display()),
                 hint: None,
             })?;
@@ -139,34 +139,53 @@ pub async fn open_workspace(session: State<'_, Session>, path: Option<String>) -
 }
 
 /// Opens an http(s) link in the system browser.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument]
 pub fn open_url(url: String) -> Result<(), ErrorReport> {
     if !(url.starts_with("http://") || url.starts_with("https://")) || url.chars().any(char::is_whitespace) {
-        return Err(ErrorReport { code: "InvalidUrl".into(), message: format!("`{url}` is not an http(s) link"), hint: None });
+        return Err(ErrorReport { code: stackpilot_core::Code::InvalidUrl, message: format!("`{url}` is not an http(s) link"), hint: None });
     }
     let program = if cfg!(target_os = "macos") { "open" } else if cfg!(windows) { "explorer" } else { "xdg-open" };
     std::process::Command::new(program).arg(&url).spawn().map(|_| ()).map_err(|e| ErrorReport {
-        code: "OpenFailed".into(),
+        code: stackpilot_core::Code::OpenFailed,
         message: format!("could not open {url}: {e}"),
         hint: Some("copy the link into your browser".into()),
     })
 }
 
+/// What the page needs to know of the app before anything else.
+#[derive(Debug, Serialize)]
+pub struct AppInfo {
+    /// The app's version.
+    version: &'static str,
+    /// The version of the shapes the commands send ([`stackpilot_core::WIRE_VERSION`]).
+    wire_version: u32,
+}
+
+/// The app's version and wire version; the page checks the latter before its first call.
+#[tauri::command(rename_all = "snake_case")]
+pub fn app_info() -> AppInfo {
+    AppInfo { version: env!("CARGO_PKG_VERSION"), wire_version: stackpilot_core::WIRE_VERSION }
+}
+
 /// The engine in use (endpoint, facts or why it cannot be used) and the docker CLI's contexts.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument]
 pub async fn engine_overview() -> stackpilot_core::engine::EngineOverview {
     stackpilot_core::engine::overview().await
 }
 
-/// Uses the docker CLI context `context` from now on (`None`: back to DOCKER_HOST, the
-/// docker CLI's current context or the platform's socket); both bollard and every
-/// `docker compose` child follow it.
-#[tauri::command]
+/// Uses the docker CLI context `context` from now on and in later launches (`None`: back
+/// to DOCKER_HOST, the docker CLI's current context or the platform's socket); both
+/// bollard and every `docker compose` child follow it.
+#[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument]
 pub async fn choose_engine(context: Option<String>) -> stackpilot_core::engine::EngineOverview {
     use stackpilot_core::engine::endpoint::{choose, Choice};
-    choose(context.filter(|c| !c.trim().is_empty()).map(|c| Choice::Context(c.trim().to_owned())));
+    let choice = context.filter(|c| !c.trim().is_empty()).map(|c| Choice::Context(c.trim().to_owned()));
+    choose(choice.clone());
+    if let Err(error) = stackpilot_core::recent::Recent::remember_engine(choice) {
+        tracing::warn!(%error, "the engine choice could not be saved");
+    }
     stackpilot_core::engine::overview().await
 }

@@ -8,7 +8,8 @@ use std::{
 
 use clap::{Args, Subcommand};
 use stackpilot_core::{
-    secrets::{k8s, manifest::format_time, Keychain, SecretStore},
+    secrets::{k8s, Keychain, SecretStore},
+    time::format_time,
     Workspace,
 };
 

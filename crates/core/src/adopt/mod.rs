@@ -120,14 +120,14 @@ pub enum AdoptError {
 }
 
 impl Diagnostic for AdoptError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> crate::Code {
         match self {
-            Self::NoComposeFile { .. } => "NoComposeFile",
-            Self::SchemaExists { .. } => "SchemaExists",
+            Self::NoComposeFile { .. } => crate::Code::NoComposeFile,
+            Self::SchemaExists { .. } => crate::Code::SchemaExists,
             Self::Compose { source } | Self::NeedsEnv { source, .. } => source.code(),
-            Self::Write { .. } => "SchemaUnwritable",
-            Self::Invalid(_) => "Internal",
-            Self::BadChoice(_) => "InvalidChoice",
+            Self::Write { .. } => crate::Code::SchemaUnwritable,
+            Self::Invalid(_) => crate::Code::Internal,
+            Self::BadChoice(_) => crate::Code::InvalidChoice,
         }
     }
 

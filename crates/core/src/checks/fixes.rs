@@ -84,13 +84,13 @@ pub enum FixError {
 }
 
 impl Diagnostic for FixError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> crate::Code {
         match self {
             Self::EnvFile(e) => e.code(),
             Self::Secrets(e) => e.code(),
             Self::Engine(e) => e.code(),
-            Self::NeedsPreview(_) => "FixNeedsConfirmation",
-            Self::NotOffered(_) | Self::NotPreviewed(_) => "FixNotOffered",
+            Self::NeedsPreview(_) => crate::Code::FixNeedsConfirmation,
+            Self::NotOffered(_) | Self::NotPreviewed(_) => crate::Code::FixNotOffered,
         }
     }
 

@@ -84,18 +84,18 @@ pub enum ComposeError {
 }
 
 impl Diagnostic for ComposeError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> crate::Code {
         match self {
             Self::Endpoint(e) => e.code(),
-            Self::Missing => "ComposeMissing",
-            Self::Version1 { .. } => "ComposeVersion1",
-            Self::Spawn { .. } => "ComposeMissing",
-            Self::Rejected { .. } => "ComposeRejected",
-            Self::Override { .. } => "OverrideUnwritable",
-            Self::TimedOut { .. } => "ComposeTimedOut",
-            Self::NotAFile { .. } => "ComposeFileMissing",
-            Self::EngineUnreachable { .. } => "DockerUnreachable",
-            Self::Output { .. } => "ComposeOutput",
+            Self::Missing => crate::Code::ComposeMissing,
+            Self::Version1 { .. } => crate::Code::ComposeVersion1,
+            Self::Spawn { .. } => crate::Code::ComposeMissing,
+            Self::Rejected { .. } => crate::Code::ComposeRejected,
+            Self::Override { .. } => crate::Code::OverrideUnwritable,
+            Self::TimedOut { .. } => crate::Code::ComposeTimedOut,
+            Self::NotAFile { .. } => crate::Code::ComposeFileMissing,
+            Self::EngineUnreachable { .. } => crate::Code::DockerUnreachable,
+            Self::Output { .. } => crate::Code::ComposeOutput,
         }
     }
 

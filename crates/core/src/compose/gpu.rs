@@ -34,7 +34,6 @@ impl GpuSource {
 
 /// One service's GPU request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct GpuNeed {
     /// The service.
     pub service: String,

@@ -113,10 +113,10 @@ pub enum EngineError {
 }
 
 impl Diagnostic for EngineError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> crate::Code {
         match self {
-            Self::Unreachable { .. } => "DockerUnreachable",
-            Self::Api(_) => "DockerApi",
+            Self::Unreachable { .. } => crate::Code::DockerUnreachable,
+            Self::Api(_) => crate::Code::DockerApi,
             Self::Endpoint(e) => e.code(),
         }
     }
@@ -124,6 +124,17 @@ impl Diagnostic for EngineError {
     fn hint(&self) -> Option<String> {
         match self {
             Self::Unreachable { .. } => Some(match endpoint::resolve() {
+                Ok(e) if e.host.starts_with("ssh://") => {
+                    let target = e.host.trim_start_matches("ssh://");
+                    let ssh = match target.rsplit_once(':') {
+                        Some((host, port)) if port.parse::<u16>().is_ok() => format!("ssh -p {port} {host}"),
+                        _ => format!("ssh {target}"),
+                    };
+                    format!(
+                        "check that `{ssh} docker info` works without a prompt (key authentication: ssh-agent or ~/.ssh/config; \
+                         the server needs the docker CLI), or use another engine (`--context NAME`, `docker context ls`)"
+                    )
+                }
                 Ok(e) if e.host != endpoint::DEFAULT_HOST => format!(
                     "check that the engine at {} runs and can be reached (`{}`), or use another one (`--context NAME`, `docker context ls`)",
                     e.host,
@@ -172,18 +183,21 @@ pub async fn overview() -> EngineOverview {
 
 /// An error with its causes (`client error (Connect): Connection refused (os error 111)`):
 /// bollard's own message alone does not say what failed.
+/// An error and its causes in one line, without bollard's and hyper's wrappers, which say
+/// nothing a person can act on.
 fn causes(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let part = cause.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
+    const WRAPPERS: [&str; 2] = ["Error in the hyper legacy client: ", "client error (Connect)"];
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(error);
+    while let Some(cause) = next {
+        let part = WRAPPERS.iter().fold(cause.to_string(), |text, wrapper| text.replace(wrapper, ""));
+        let part = part.trim_matches(|c: char| c == ':' || c.is_whitespace()).to_owned();
+        if !part.is_empty() && !parts.iter().any(|p| p.contains(&part)) {
+            parts.push(part);
         }
-        source = cause.source();
+        next = cause.source();
     }
-    text
+    if parts.is_empty() { error.to_string() } else { parts.join(": ") }
 }
 
 /// A bollard client for `endpoint` (not yet connected).

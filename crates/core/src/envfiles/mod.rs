@@ -47,11 +47,11 @@ pub enum EnvFileError {
 }
 
 impl Diagnostic for EnvFileError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> crate::Code {
         match self {
-            Self::Io { .. } => "EnvFileUnwritable",
-            Self::Invalid { .. } => "EnvFileInvalid",
-            Self::BadName { .. } => "EnvFileInvalid",
+            Self::Io { .. } => crate::Code::EnvFileUnwritable,
+            Self::Invalid { .. } => crate::Code::EnvFileInvalid,
+            Self::BadName { .. } => crate::Code::EnvFileInvalid,
         }
     }
 

@@ -59,15 +59,23 @@ fn render(issues: &[SchemaIssue]) -> String {
     issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
 }
 
-impl SchemaError {
-    /// Stable code for front ends.
-    pub fn code(&self) -> &'static str {
+impl crate::Diagnostic for SchemaError {
+    fn code(&self) -> crate::Code {
         match self {
-            Self::Unreadable { .. } => "SchemaUnreadable",
-            Self::Invalid(_) => "InvalidSchema",
+            Self::Unreadable { .. } => crate::Code::SchemaUnreadable,
+            Self::Invalid(_) => crate::Code::InvalidSchema,
         }
     }
 
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            Self::Unreadable { .. } => "check the path and its permissions".into(),
+            Self::Invalid(_) => "fix the lines named above; `stackpilot schema check` re-checks the file".into(),
+        })
+    }
+}
+
+impl SchemaError {
     /// The problems, when the file was read.
     pub fn issues(&self) -> &[SchemaIssue] {
         match self {

@@ -41,11 +41,11 @@ pub enum KeychainError {
 }
 
 impl Diagnostic for KeychainError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> crate::Code {
         match self {
-            Self::NoSessionBus { .. } | Self::NoProvider => "KeychainUnavailable",
-            Self::Locked { .. } => "KeychainLocked",
-            Self::Failed { .. } => "KeychainFailed",
+            Self::NoSessionBus { .. } | Self::NoProvider => crate::Code::KeychainUnavailable,
+            Self::Locked { .. } => crate::Code::KeychainLocked,
+            Self::Failed { .. } => crate::Code::KeychainFailed,
         }
     }
 

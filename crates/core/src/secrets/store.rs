@@ -10,11 +10,12 @@ use serde::Serialize;
 
 use super::{
     generate::generate,
-    manifest::{now, Manifest, Times},
+    manifest::{Manifest, Times},
     redact, Keychain, KeychainError, Sensitive,
 };
 use crate::{
     schema::{SecretRule, SecretScope},
+    time::now,
     Diagnostic, Workspace,
 };
 
@@ -73,15 +74,15 @@ pub enum SecretsError {
 }
 
 impl Diagnostic for SecretsError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> crate::Code {
         match self {
             Self::Keychain(e) => e.code(),
             Self::Workspace(e) => e.code(),
-            Self::Manifest { .. } | Self::NoDataDir => "SecretsManifest",
-            Self::Unknown { .. } => "UnknownSecret",
-            Self::Missing { .. } => "SecretsMissing",
-            Self::Import { .. } => "ImportFailed",
-            Self::Verify { .. } => "KeychainFailed",
+            Self::Manifest { .. } | Self::NoDataDir => crate::Code::SecretsManifest,
+            Self::Unknown { .. } => crate::Code::UnknownSecret,
+            Self::Missing { .. } => crate::Code::SecretsMissing,
+            Self::Import { .. } => crate::Code::ImportFailed,
+            Self::Verify { .. } => crate::Code::KeychainFailed,
         }
     }
 

@@ -9,7 +9,10 @@ use std::{
 
 use serde::{Deserialize, Serialize};
 
-use crate::{secrets::manifest::{format_time, now}, Diagnostic};
+use crate::{
+    time::{format_time, now},
+    Diagnostic,
+};
 
 /// Who holds an environment's lock.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -45,10 +48,10 @@ pub enum LockError {
 }
 
 impl Diagnostic for LockError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> crate::Code {
         match self {
-            Self::Busy { .. } => "OperationInProgress",
-            Self::Io { .. } => "LockUnavailable",
+            Self::Busy { .. } => crate::Code::OperationInProgress,
+            Self::Io { .. } => crate::Code::LockUnavailable,
         }
     }
 

@@ -5,10 +5,12 @@ mod control;
 pub mod lock;
 pub mod logs;
 pub mod progress;
+pub mod pull;
 pub mod start;
 mod state;
 pub mod stats;
 pub mod status;
+mod tracker;
 mod up;
 pub mod urls;
 
@@ -75,15 +77,15 @@ pub enum StackError {
 }
 
 impl Diagnostic for StackError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> crate::Code {
         match self {
             Self::Workspace(e) => e.code(),
             Self::Lock(e) => e.code(),
             Self::Secrets(e) => e.code(),
             Self::Compose(e) => e.code(),
             Self::Engine(e) => e.code(),
-            Self::UnknownService { .. } | Self::NoSuchService { .. } => "UnknownService",
-            Self::NotRunning { .. } => "NotRunning",
+            Self::UnknownService { .. } | Self::NoSuchService { .. } => crate::Code::UnknownService,
+            Self::NotRunning { .. } => crate::Code::NotRunning,
         }
     }
 

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::engine::events::ContainerAction;
 
-/// Where a service stands; sent as `{state, exitCode?, label}`, its words from [`ServiceState::label`].
+/// Where a service stands; sent as `{state, exit_code?, label}`, its words from [`ServiceState::label`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ServiceState {
     /// Nothing has happened yet.
@@ -54,7 +54,7 @@ impl Serialize for ServiceState {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("state", state)?;
         if let Self::Exited(code) | Self::Stopped(code) = self {
-            map.serialize_entry("exitCode", code)?;
+            map.serialize_entry("exit_code", code)?;
         }
         map.serialize_entry("label", &self.label())?;
         map.end()

@@ -1,9 +1,8 @@
 //! Start an environment and watch every service come up, from the engine's events.
 
 use std::{
-    collections::BTreeMap,
     process::Stdio,
-    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+    time::{Duration, Instant},
 };
 
 use futures_util::StreamExt;
@@ -15,6 +14,7 @@ use super::{
     logs, prepare,
     progress::{self, ComposeStep},
     status::project_status,
+    tracker::Tracker,
     urls::{self, ServiceUrl},
     EnvLock, ServiceState, StackError,
 };
@@ -22,6 +22,7 @@ use crate::{
     compose::{self, ComposeCli, ComposeError},
     engine::{events::project_events, Engine},
     secrets::redact::redact,
+    time::now_ns,
     Workspace,
 };
 
@@ -153,33 +154,12 @@ impl UpOutcome {
     }
 }
 
-struct Tracked {
-    state: ServiceState,
-    healthcheck: bool,
-    waited_for: bool,
-    ready_event_ns: Option<i64>,
-    ready_seen_ns: Option<i64>,
-}
-
-/// How long a service without a healthcheck must have been running to count as ready:
-/// one that exits right after starting (a missing config file) is then reported as
-/// failed, not as ready, whichever arrives first, Compose's exit or the engine's `die`.
-const SETTLE_NS: i64 = 500_000_000;
-
-impl Tracked {
-    /// Ready, and for a service without a healthcheck, running for [`SETTLE_NS`].
-    fn settled(&self) -> bool {
-        self.state.is_ready(self.healthcheck) && (self.healthcheck || self.ready_seen_ns.is_some_and(|seen| now_ns() - seen >= SETTLE_NS))
-    }
-}
-
-fn now_ns() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as i64).unwrap_or(0)
-}
-
 /// Starts `env_name` detached and waits until every service in its `wait_for` is ready
 /// (healthy with a healthcheck, else running), it fails, the timeout passes, the person
 /// cancels, or the daemon goes away. `on_event` sees each step and state change.
+///
+/// Three parts: this loop feeds Compose's progress and the engine's events to a pure
+/// [`Tracker`], which gives the verdict; [`explain`] then says what each service did.
 pub async fn up(
     workspace: &Workspace,
     env_name: &str,
@@ -206,22 +186,7 @@ pub async fn up(
             known: model.services.keys().cloned().collect(),
         });
     }
-    let mut tracked: BTreeMap<String, Tracked> = model
-        .services
-        .iter()
-        .map(|(name, service)| {
-            (
-                name.clone(),
-                Tracked {
-                    state: ServiceState::Pending,
-                    healthcheck: service.has_healthcheck(),
-                    waited_for: wait_for.contains(name),
-                    ready_event_ns: None,
-                    ready_seen_ns: None,
-                },
-            )
-        })
-        .collect();
+    let mut tracker = Tracker::new(&model, &wait_for);
     let timeout = options.timeout.or(environment.timeout.map(|t| t.0)).unwrap_or(DEFAULT_TIMEOUT);
     let deadline = tokio::time::Instant::now() + timeout;
 
@@ -232,27 +197,16 @@ pub async fn up(
     let since = began_ns / 1_000_000_000;
     let mut events = Box::pin(project_events(&engine, &project, Some(since)).take_until(cancel.clone().cancelled_owned()));
 
-    let build = model.services.values().any(|s| s.is_built());
-    let mut command = spec.command(&cli)?;
-    command.args(["--progress", "plain", "up", "--detach"]);
-    if build {
-        command.arg("--build");
-    }
-    command.stdout(Stdio::null()).stderr(Stdio::piped());
-    let mut child = command.spawn().map_err(|source| ComposeError::Spawn { program: cli.program().clone(), source })?;
+    let mut child = spawn_compose_up(&cli, &spec, model.services.values().any(|s| s.is_built()))?;
     let mut lines = child.stderr.take().map(|e| BufReader::new(e).lines());
-    let mut compose_done = false;
-    let mut compose_failure: Option<(Option<String>, String)> = None;
     let mut compose_tail: Vec<String> = Vec::new();
-
-    let total = wait_for.len();
-    let emit_state = |tracked: &BTreeMap<String, Tracked>, service: &str, on_event: &mut dyn FnMut(&UpEvent)| {
-        let t = &tracked[service];
-        let ready_count = tracked.values().filter(|t| t.waited_for && t.state.is_ready(t.healthcheck)).count();
+    let emit_state = |tracker: &Tracker, service: &str, on_event: &mut dyn FnMut(&UpEvent)| {
+        let state = tracker.services()[service].state;
+        let (ready_count, total) = tracker.counts();
         on_event(&UpEvent::State {
             service: service.to_owned(),
-            state: t.state,
-            ready: t.state.is_ready(t.healthcheck),
+            state,
+            ready: tracker.services()[service].ready(),
             elapsed_ms: started.elapsed().as_millis() as u64,
             ready_count,
             total,
@@ -260,107 +214,50 @@ pub async fn up(
     };
 
     let outcome = loop {
-        // Decide first: a failure or readiness ends the wait.
-        if let Some((service, reason)) = &compose_failure {
-            break UpOutcome::Failed { service: service.clone(), reason: reason.clone() };
+        if let Some(verdict) = tracker.verdict(now_ns()) {
+            break verdict;
         }
-        if let Some((name, t)) = tracked.iter().find(|(_, t)| t.waited_for && matches!(t.state, ServiceState::Exited(c) if c != 0)) {
-            let ServiceState::Exited(code) = t.state else { unreachable!() };
-            break UpOutcome::Failed { service: Some(name.clone()), reason: format!("{name} exited with code {code}") };
-        }
-        if let Some((name, _)) = tracked.iter().find(|(_, t)| t.waited_for && t.state == ServiceState::Unhealthy) {
-            break UpOutcome::Failed { service: Some(name.clone()), reason: format!("{name} is unhealthy: its healthcheck keeps failing") };
-        }
-        if compose_done && tracked.values().filter(|t| t.waited_for).all(Tracked::settled) {
-            break UpOutcome::Ready;
-        }
-        let settling = compose_done && tracked.values().filter(|t| t.waited_for).all(|t| t.state.is_ready(t.healthcheck));
         tokio::select! {
             _ = cancel.cancelled() => {
                 let _ = child.start_kill();
                 break UpOutcome::Cancelled;
             }
-            _ = tokio::time::sleep(std::time::Duration::from_millis(100)), if settling => {}
-            _ = tokio::time::sleep_until(deadline) => {
-                let not_ready = tracked
-                    .iter()
-                    .filter(|(_, t)| t.waited_for && !t.state.is_ready(t.healthcheck))
-                    .map(|(n, t)| format!("{n} ({})", t.state.label()))
-                    .collect();
-                break UpOutcome::TimedOut { after_s: timeout.as_secs(), not_ready };
-            }
+            _ = tokio::time::sleep(Duration::from_millis(100)), if tracker.settling() => {}
+            _ = tokio::time::sleep_until(deadline) => break tracker.timed_out(timeout.as_secs()),
             line = async { match lines.as_mut() { Some(l) => l.next_line().await, None => std::future::pending().await } } => {
-                match line {
-                    Ok(Some(line)) => {
-                        let line = redact(&line);
-                        compose_tail.push(line.clone());
-                        if compose_tail.len() > 20 {
-                            compose_tail.remove(0);
-                        }
-                        if let Some(p) = progress::parse(&line, &project) {
-                            if let Some(t) = tracked.get_mut(&p.service) {
-                                match &p.step {
-                                    ComposeStep::Pulling => t.state = ServiceState::Pulling,
-                                    ComposeStep::Building => t.state = ServiceState::Building,
-                                    ComposeStep::Error(message) => {
-                                        let image = model.services.get(&p.service).and_then(|s| s.image.clone()).unwrap_or_default();
-                                        let reason = if t.state == ServiceState::Pulling {
-                                            format!("the image {image} of {} could not be pulled: {message}", p.service)
-                                        } else {
-                                            format!("{}: {message}", p.service)
-                                        };
-                                        compose_failure = Some((Some(p.service.clone()), reason));
-                                    }
-                                    _ => {}
-                                }
-                            }
-                            on_event(&UpEvent::Step { service: p.service, step: p.step });
-                        }
-                    }
-                    _ => lines = None,
+                let Ok(Some(line)) = line else {
+                    lines = None;
+                    continue;
+                };
+                let line = redact(&line);
+                compose_tail.push(line.clone());
+                if compose_tail.len() > 20 {
+                    compose_tail.remove(0);
+                }
+                if let Some(p) = progress::parse(&line, &project) {
+                    let image = model.services.get(&p.service).and_then(|s| s.image.as_deref());
+                    tracker.on_step(&p.service, &p.step, image);
+                    on_event(&UpEvent::Step { service: p.service, step: p.step });
                 }
             }
-            status = child.wait(), if !compose_done => {
-                compose_done = true;
-                match status {
-                    Ok(s) if s.success() => {
-                        // Containers that were already up produce no events: read them once.
-                        if let Ok(current) = project_status(&engine, &project).await {
-                            for c in current {
-                                if let Some(t) = tracked.get_mut(&c.service) {
-                                    if t.state != c.state {
-                                        t.state = c.state;
-                                        if c.state.is_ready(t.healthcheck) && t.ready_seen_ns.is_none() {
-                                            t.ready_seen_ns = Some(now_ns());
-                                        }
-                                        emit_state(&tracked, &c.service, &mut on_event);
-                                    }
-                                }
-                            }
+            status = child.wait(), if !tracker.compose_done() => {
+                let exit = status.map(|s| s.success()).map_err(|e| e.to_string());
+                if exit == Ok(true) {
+                    // Containers that were already up produce no events: read them once.
+                    for c in project_status(&engine, &project).await.unwrap_or_default() {
+                        if tracker.on_read(&c.service, c.state, now_ns()) {
+                            emit_state(&tracker, &c.service, &mut on_event);
                         }
                     }
-                    Ok(_) if compose_failure.is_none() => {
-                        let reason = compose_tail.iter().rev().find(|l| !l.trim().is_empty()).cloned().unwrap_or_else(|| "docker compose up failed".into());
-                        compose_failure = Some((None, reason.trim().to_owned()));
-                    }
-                    Ok(_) => {}
-                    Err(e) => compose_failure = Some((None, format!("docker compose up could not be watched: {e}"))),
                 }
+                tracker.on_compose_exit(exit, &compose_tail);
             }
             event = events.next() => {
                 match event {
                     Some(Ok(event)) if event.time_nano < began_ns => {}
                     Some(Ok(event)) => {
-                        if let Some(t) = tracked.get_mut(&event.service) {
-                            let next = t.state.next(event.action, t.healthcheck, event.exit_code);
-                            if next != t.state {
-                                t.state = next;
-                                if next.is_ready(t.healthcheck) {
-                                    t.ready_event_ns = Some(event.time_nano);
-                                    t.ready_seen_ns = Some(now_ns());
-                                }
-                                emit_state(&tracked, &event.service, &mut on_event);
-                            }
+                        if tracker.on_event(&event.service, event.action, event.exit_code, event.time_nano, now_ns()) {
+                            emit_state(&tracker, &event.service, &mut on_event);
                         }
                     }
                     Some(Err(e)) => break UpOutcome::DaemonStopped { detail: e.to_string() },
@@ -370,44 +267,12 @@ pub async fn up(
             }
         }
     };
-    if !compose_done {
+    if !tracker.compose_done() {
         let _ = child.start_kill();
         let _ = tokio::time::timeout(Duration::from_secs(2), child.wait()).await;
     }
 
-    // Explain: last logs of a failed service, healthcheck outputs of unready ones, what runs.
-    let (current, daemon_gone) = match tokio::time::timeout(Duration::from_secs(2), project_status(&engine, &project)).await {
-        Ok(Ok(current)) => (current, false),
-        _ => (Vec::new(), true),
-    };
-    let failed_service = match &outcome {
-        UpOutcome::Failed { service: Some(s), .. } => Some(s.clone()),
-        _ => None,
-    };
-    let mut services = Vec::new();
-    for (name, t) in &tracked {
-        let health_log = current.iter().filter(|c| &c.service == name).flat_map(|c| c.health_log.clone()).collect::<Vec<_>>();
-        let last_logs = if failed_service.as_deref() == Some(name.as_str()) && !daemon_gone {
-            logs::tail(&engine, &project, Some(name), FAILURE_LOG_LINES).await.unwrap_or_default().into_iter().map(|l| l.text).collect()
-        } else {
-            Vec::new()
-        };
-        services.push(ServiceReport {
-            service: name.clone(),
-            state: t.state,
-            ready: t.state.is_ready(t.healthcheck),
-            waited_for: t.waited_for,
-            health_log: if t.state.is_ready(t.healthcheck) { Vec::new() } else { health_log },
-            last_logs,
-            ready_event_ns: t.ready_event_ns,
-            ready_seen_ns: t.ready_seen_ns,
-        });
-    }
-    let running = current
-        .iter()
-        .filter(|c| matches!(c.state, ServiceState::Running | ServiceState::Healthy | ServiceState::Starting | ServiceState::Unhealthy | ServiceState::Restarting))
-        .map(|c| c.container.clone())
-        .collect();
+    let (services, running) = explain(&engine, &project, &tracker, &outcome).await;
     let urls = if matches!(outcome, UpOutcome::Ready) {
         let value_of = spec.values();
         urls::urls(&environment.urls, &model, &engine.endpoint().published_host(), |name| value_of(name))
@@ -425,4 +290,54 @@ pub async fn up(
         urls,
         elapsed_ms,
     })
+}
+
+/// `docker compose up --detach` (with `--build` when a service builds its image), its
+/// plain progress on stderr to read.
+fn spawn_compose_up(cli: &ComposeCli, spec: &compose::ProjectSpec, build: bool) -> Result<tokio::process::Child, StackError> {
+    let mut command = spec.command(cli)?;
+    command.args(["--progress", "plain", "up", "--detach"]);
+    if build {
+        command.arg("--build");
+    }
+    command.stdout(Stdio::null()).stderr(Stdio::piped());
+    Ok(command.spawn().map_err(|source| ComposeError::Spawn { program: cli.program().clone(), source })?)
+}
+
+/// What each service did, once the start has ended: the last logs of a failed one, the
+/// healthcheck outputs of those not ready; and the containers left running.
+async fn explain(engine: &Engine, project: &str, tracker: &Tracker, outcome: &UpOutcome) -> (Vec<ServiceReport>, Vec<String>) {
+    let (current, daemon_gone) = match tokio::time::timeout(Duration::from_secs(2), project_status(engine, project)).await {
+        Ok(Ok(current)) => (current, false),
+        _ => (Vec::new(), true),
+    };
+    let failed_service = match outcome {
+        UpOutcome::Failed { service: Some(s), .. } => Some(s.as_str()),
+        _ => None,
+    };
+    let mut services = Vec::new();
+    for (name, t) in tracker.services() {
+        let health_log = current.iter().filter(|c| &c.service == name).flat_map(|c| c.health_log.clone()).collect::<Vec<_>>();
+        let last_logs = if failed_service == Some(name.as_str()) && !daemon_gone {
+            logs::tail(engine, project, Some(name), FAILURE_LOG_LINES).await.unwrap_or_default().into_iter().map(|l| l.text).collect()
+        } else {
+            Vec::new()
+        };
+        services.push(ServiceReport {
+            service: name.clone(),
+            state: t.state,
+            ready: t.ready(),
+            waited_for: t.waited_for,
+            health_log: if t.ready() { Vec::new() } else { health_log },
+            last_logs,
+            ready_event_ns: t.ready_event_ns,
+            ready_seen_ns: t.ready_seen_ns,
+        });
+    }
+    let running = current
+        .iter()
+        .filter(|c| matches!(c.state, ServiceState::Running | ServiceState::Healthy | ServiceState::Starting | ServiceState::Unhealthy | ServiceState::Restarting))
+        .map(|c| c.container.clone())
+        .collect();
+    (services, running)
 }

@@ -24,7 +24,7 @@ fn finds_stackpilot_yaml_and_reports_a_folder_without_schema() {
     let empty = tempfile::tempdir().expect("tempdir");
     let error = Workspace::open(empty.path()).expect_err("nothing there");
     assert!(matches!(error, WorkspaceError::NotFound { .. }));
-    assert_eq!(error.code(), "WorkspaceNotFound");
+    assert_eq!(error.code(), stackpilot_core::Code::WorkspaceNotFound);
     assert!(error.to_string().contains("configs/environment_schema.yaml"));
 }
 
@@ -32,7 +32,7 @@ fn finds_stackpilot_yaml_and_reports_a_folder_without_schema() {
 fn an_unknown_environment_lists_the_known_ones() {
     let workspace = Workspace::open(&configs_dir()).expect("valid");
     let error = workspace.environment("prod").expect_err("no such environment");
-    assert_eq!(error.code(), "UnknownEnvironment");
+    assert_eq!(error.code(), stackpilot_core::Code::UnknownEnvironment);
     assert!(error.hint().expect("hint").contains("production"));
 }
 
