@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Stackpilot needs on Debian/Ubuntu, skipping what is already there.
 #   scripts/setup.sh          what the app needs: Rust, Tauri's libraries, Docker, Compose v2, a keychain
-#   scripts/setup.sh --tests  also what the tests need: busybox-static, Xvfb, WebKitWebDriver, tauri-driver, an sshd
+#   scripts/setup.sh --tests  also what the tests need: busybox-static, Xvfb, WebKitWebDriver, tauri-driver, an sshd, a registry
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +17,7 @@ packages=(
   docker.io gnome-keyring libsecret-tools dbus dbus-x11
 )
 if [[ $want_tests -eq 1 ]]; then
-  packages+=(busybox-static xvfb xauth x11-utils xdotool webkit2gtk-driver iproute2 util-linux openssh-server openssh-client openssl)
+  packages+=(busybox-static xvfb xauth x11-utils xdotool webkit2gtk-driver iproute2 util-linux openssh-server openssh-client openssl docker-registry)
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 

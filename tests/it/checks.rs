@@ -44,13 +44,13 @@ fn fixture_requiring(port: u16, requires: &str, compose_extra: &str) -> (tempfil
 
 async fn check(workspace: &Workspace, cache: &ModelCache) -> CheckReport {
     let environment = workspace.environment("web").expect("web");
-    let ctx = CheckContext::new(workspace, "web", environment, cache);
+    let ctx = CheckContext::new(stackpilot_core::Env { workspace: workspace, name: "web", environment: environment }, cache);
     checks::run_checks(&ctx, |_| {}).await
 }
 
 async fn apply(workspace: &Workspace, cache: &ModelCache, fix: &Fix) -> FixOutcome {
     let environment = workspace.environment("web").expect("web");
-    let ctx = CheckContext::new(workspace, "web", environment, cache);
+    let ctx = CheckContext::new(stackpilot_core::Env { workspace: workspace, name: "web", environment: environment }, cache);
     checks::apply(&ctx, fix, None).await.expect("fix applies")
 }
 

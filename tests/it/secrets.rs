@@ -101,6 +101,18 @@ fn the_keychain_unavailable_gives_the_documented_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("the keychain cannot be reached: there is no D-Bus session bus"), "{err}");
     assert!(err.contains("hint: start Stackpilot from a desktop session"), "{err}");
+    // The check says so before a start, in red, with no fix that would fail the same way.
+    let check = Command::new(crate::support::built_binary("stackpilot"))
+        .args(["check", "web", "--json", "--workspace"])
+        .arg(dir.path())
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .output()
+        .expect("runs");
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).expect("JSON report");
+    let secrets = report["results"].as_array().expect("results").iter().find(|r| r["id"] == "secrets").cloned().expect("secrets");
+    assert_eq!(secrets["status"], "fail", "{secrets}");
+    assert!(secrets["message"].as_str().unwrap_or_default().contains("the keychain cannot be reached"), "{secrets}");
+    assert!(secrets["fixes"].as_array().is_some_and(|f| f.is_empty()), "no generate fix while the keychain is unreachable: {secrets}");
 }
 
 #[test]
@@ -180,7 +192,7 @@ async fn no_secret_value_lands_in_a_file_or_a_command_line() {
     let store = SecretStore::open(&workspace).expect("keychain");
     let values: Vec<(String, Sensitive<String>)> = store.load("web").expect("all secrets present");
     let environment = workspace.environment("web").expect("web");
-    let mut spec = ProjectSpec::of(&workspace, "web", environment);
+    let mut spec = ProjectSpec::of(stackpilot_core::Env { workspace: &workspace, name: "web", environment: environment });
     spec.secrets = values.clone();
     let cli = ComposeCli::locate().await.expect("Compose");
     let started = compose::up(&cli, &spec, &UpOptions { wait: Some(Duration::from_secs(60)), build: false }).await;
@@ -230,7 +242,7 @@ async fn a_secret_deleted_from_the_keychain_outside_stackpilot_fails_the_check_n
     assert!(stackpilot_core::secrets::Keychain::open().expect("keychain").delete(&service, "DB_PASSWORD").expect("delete"));
     let cache = stackpilot_core::compose::ModelCache::default();
     let environment = workspace.environment("other").expect("other");
-    let ctx = stackpilot_core::checks::CheckContext::new(&workspace, "other", environment, &cache);
+    let ctx = stackpilot_core::checks::CheckContext::new(stackpilot_core::Env { workspace: &workspace, name: "other", environment: environment }, &cache);
     let report = stackpilot_core::checks::run_checks(&ctx, |_| {}).await;
     let secrets = report.get("secrets").expect("secrets");
     assert_eq!(secrets.status, stackpilot_core::checks::CheckStatus::Fail, "{secrets:?}");

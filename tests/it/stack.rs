@@ -37,14 +37,14 @@ pub(crate) fn fixtures(tag: &str, env_file: &[(&str, &str, String)]) -> (tempfil
 
 async fn start(workspace: &Workspace, env: &str, timeout: Option<Duration>) -> (UpReport, Vec<UpEvent>) {
     let mut events = Vec::new();
-    let report = stack::up(workspace, env, &UpOptions { timeout, ..UpOptions::default() }, CancellationToken::new(), |e| events.push(e.clone()))
+    let report = stack::up(workspace.env(env).expect("environment"), &UpOptions { timeout, ..UpOptions::default() }, CancellationToken::new(), |e| events.push(e.clone()))
         .await
         .expect("up runs");
     (report, events)
 }
 
 async fn down(workspace: &Workspace, env: &str) {
-    stack::down(workspace, env, stackpilot_core::compose::DownOptions { volumes: true, ..Default::default() }).await.expect("down");
+    stack::down(workspace.env(env).expect("environment"), stackpilot_core::compose::DownOptions { volumes: true, ..Default::default() }).await.expect("down");
 }
 
 fn service<'a>(report: &'a UpReport, name: &str) -> &'a stack::ServiceReport {
@@ -126,6 +126,91 @@ async fn an_image_that_cannot_be_pulled_names_its_registry_and_what_to_do() {
         }
         other => panic!("expected a failure, got {other:?}"),
     }
+}
+
+/// A pull from a real registry on loopback: the start reports the bytes of the image as
+/// they come (per service and for all images), in core's events and in `stackpilot up`.
+#[tokio::test]
+async fn a_pull_reports_its_bytes_and_percent_from_a_real_registry() {
+    let registry = crate::support::Registry::start();
+    let size = 24 * 1024 * 1024;
+    let image = registry.push_image(&format!("stackpilot-test/big{}:1", std::process::id()), size);
+    let (dir, workspace) = fixtures("pull", &[("pullable", "PULL_IMAGE", image.clone())]);
+    let (report, events) = start(&workspace, "pullable", None).await;
+    down(&workspace, "pullable").await;
+    assert!(matches!(report.outcome, UpOutcome::Ready), "{:?}", report.outcome);
+    let pulls: Vec<(u64, u64, u64, String)> = events
+        .iter()
+        .filter_map(|e| match e {
+            UpEvent::Pull { service, current, total, all_total, words, .. } if service == "app" => Some((*current, *total, *all_total, words.clone())),
+            _ => None,
+        })
+        .collect();
+    assert!(pulls.len() >= 2, "progress while pulling, not only at the end: {pulls:?}");
+    let (current, total, all_total, words) = pulls.last().cloned().expect("a pull event");
+    assert_eq!(current, total, "the last event has the whole image: {pulls:?}");
+    assert!(total >= size as u64 && total < size as u64 * 2, "the layer's size: {total}");
+    assert_eq!(all_total, total, "one image pulled in all");
+    assert!(words.ends_with("(100 %)") && words.contains("MB of"), "{words}");
+    assert!(pulls.windows(2).all(|w| w[0].0 <= w[1].0), "bytes only grow: {pulls:?}");
+
+    // The same through the command line, the image removed again first.
+    let _ = Command::new("docker").args(["rmi", &image]).output();
+    let up = Command::new(built_binary("stackpilot"))
+        .args(["--workspace", dir.path().to_str().expect("utf-8"), "up", "pullable", "--no-check"])
+        .env_remove("STACKPILOT_WORKSPACE")
+        .output()
+        .expect("stackpilot up");
+    let text = String::from_utf8_lossy(&up.stdout).into_owned();
+    down(&workspace, "pullable").await;
+    let _ = Command::new("docker").args(["rmi", &image]).output();
+    assert!(up.status.success(), "{text}{}", String::from_utf8_lossy(&up.stderr));
+    assert!(text.lines().any(|l| l.contains("app") && l.contains("pulled") && l.contains("(100 %); all images:")), "{text}");
+}
+
+/// What a log follow gives within `time`.
+async fn read_for<S>(lines: &mut S, time: Duration) -> Vec<stack::logs::LogLine>
+where
+    S: futures_util::Stream<Item = Result<stack::logs::LogLine, stackpilot_core::engine::EngineError>> + Unpin,
+{
+    let until = tokio::time::Instant::now() + time;
+    let mut got = Vec::new();
+    while let Ok(Some(line)) = tokio::time::timeout_at(until, futures_util::StreamExt::next(lines)).await {
+        got.push(line.expect("a line"));
+    }
+    got
+}
+
+/// Following a service's log goes on across a restart of its container: every line the
+/// engine kept from the first one received is received once, in order, stdout and stderr
+/// interleaved as written, and the follow never ends on its own.
+#[tokio::test]
+async fn a_followed_log_goes_on_across_a_restart_without_a_gap_or_a_duplicate() {
+    let (_dir, workspace) = fixtures("chatty", &[]);
+    let (report, _) = start(&workspace, "chatty", None).await;
+    assert!(matches!(report.outcome, UpOutcome::Ready), "{:?}", report.outcome);
+    let project = workspace.schema.compose_project("chatty");
+    let engine = Engine::connect().await.expect("engine");
+    let mut lines = Box::pin(stack::logs::follow(&engine, &project, None, 5).await.expect("follow"));
+    let mut received: Vec<String> = Vec::new();
+    received.extend(read_for(&mut lines, Duration::from_millis(1500)).await.into_iter().map(|l| l.text));
+    let container = report.running.first().cloned().expect("a container");
+    let restarted = Command::new("docker").args(["restart", "-t", "1", &container]).output().expect("docker restart");
+    assert!(restarted.status.success());
+    let after = read_for(&mut lines, Duration::from_millis(2500)).await;
+    let warnings = after.iter().filter(|l| l.level == Some(stack::logs::Level::Warning)).count();
+    received.extend(after.into_iter().map(|l| l.text));
+    let kept = Command::new("docker").args(["logs", "--timestamps", &container]).output().expect("docker logs");
+    down(&workspace, "chatty").await;
+    let all: Vec<String> = String::from_utf8_lossy(&kept.stdout).lines().chain(String::from_utf8_lossy(&kept.stderr).lines()).map(str::to_owned).collect();
+    let mut engine_order = all.clone();
+    engine_order.sort(); // timestamps first: the order they were written in
+    let first = engine_order.iter().position(|l| *l == received[0]).expect("the first received line is in the engine's log");
+    let last = engine_order.iter().position(|l| Some(l) == received.last()).expect("the last one too");
+    assert_eq!(received, engine_order[first..=last], "every line from the first to the last received, once, in order");
+    let restarts = received.iter().filter(|l| l.ends_with(" line 1")).count();
+    assert!(restarts >= 1 && received.len() > 20, "lines of the restarted container arrived: {} lines", received.len());
+    assert!(warnings > 0, "stderr lines are read as warnings");
 }
 
 #[tokio::test]
@@ -274,7 +359,7 @@ async fn a_schema_memory_setting_over_a_files_mem_limit_checks_and_starts_as_one
     let workspace = Workspace::open(dir.path()).expect("workspace");
     let cache = stackpilot_core::compose::ModelCache::default();
     let environment = workspace.environment("dev").expect("dev");
-    let ctx = stackpilot_core::checks::CheckContext::new(&workspace, "dev", environment, &cache);
+    let ctx = stackpilot_core::checks::CheckContext::new(stackpilot_core::Env { workspace: &workspace, name: "dev", environment: environment }, &cache);
     let report = stackpilot_core::checks::run_checks(&ctx, |_| {}).await;
     let files = report.get("compose.files").expect("compose.files");
     assert_eq!(files.status, stackpilot_core::checks::CheckStatus::Pass, "check reads the generated override too: {files:?}");
@@ -395,4 +480,47 @@ async fn after_a_start_the_model_cache_holds_no_secret_value() {
             assert!(!text.contains(value.expose()), "{name}'s value is in {}", file.display());
         }
     }
+}
+
+/// A new user's first start of the built-in stack in one command, as the seed's
+/// `start-environment.sh first-run` was: the env file is completed and every secret is
+/// generated into the keychain without asking, then the start runs and, with no public
+/// registry reachable here, stops at the pull naming the registry and what to do.
+#[test]
+fn up_first_run_goes_from_nothing_to_the_start_in_one_command() {
+    let home = tempfile::tempdir().expect("app dirs");
+    let (data, cache) = (home.path().join("data"), home.path().join("cache"));
+    let stackpilot = |args: &[&str]| {
+        Command::new(built_binary("stackpilot"))
+            .args(args)
+            .env("XDG_DATA_HOME", &data)
+            .env("XDG_CACHE_HOME", &cache)
+            .env_remove("STACKPILOT_WORKSPACE")
+            .current_dir(home.path()) // no project around: the built-in one
+            .output()
+            .expect("stackpilot runs")
+    };
+    let workspace = data.join("stackpilot/default-workspace");
+    std::fs::create_dir_all(&workspace).expect("app data");
+    // Ports of this machine may be taken by the person's own services: the person's env
+    // file moves them, as it would on their machine; the rest of the file is missing.
+    let ports: String = ["POSTGRES_PORT", "REDIS_PORT", "QDRANT_PORT", "LITELLM_PORT", "WEB_PORT"].iter().map(|k| format!("{k}={}\n", free_port())).collect();
+    std::fs::write(workspace.join(".env.first-run"), &ports).expect("env file");
+
+    let up = stackpilot(&["up", "first-run"]);
+    let text = format!("{}{}", String::from_utf8_lossy(&up.stdout), String::from_utf8_lossy(&up.stderr));
+    let down = stackpilot(&["down", "first-run"]);
+    let status = stackpilot(&["secrets", "status", "first-run", "--json"]);
+    assert!(text.contains("fixed: Wrote") && text.contains("(added "), "the env file is completed without asking:\n{text}");
+    assert!(text.contains("fixed: Generated into the keychain: POSTGRES_PASSWORD"), "the secrets are generated without asking:\n{text}");
+    assert!(text.contains("Starting first-run (First run)"), "the start runs after the fixes:\n{text}");
+    assert!(text.contains("could not be pulled from") && text.contains("docker load -i image.tar"), "the pull failure says what to do:\n{text}");
+    assert_ne!(up.status.code(), Some(0));
+    assert_ne!(up.status.code(), Some(2), "not an input error:\n{text}");
+    assert!(down.status.success(), "{}", String::from_utf8_lossy(&down.stderr));
+    let secrets: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap_or_else(|e| panic!("secrets status --json: {e}: {}", String::from_utf8_lossy(&status.stderr)));
+    let listed = secrets["secrets"].as_array().or(secrets.as_array()).cloned().unwrap_or_default();
+    assert!(!listed.is_empty() && listed.iter().all(|s| s["present"] == true), "every secret is in the keychain: {secrets}");
+    let env_file = std::fs::read_to_string(workspace.join(".env.first-run")).expect("env file");
+    assert!(env_file.starts_with(&ports), "the person's lines are kept as they were:\n{env_file}");
 }

@@ -315,3 +315,88 @@ impl Drop for Sshd {
         let _ = self.child.wait();
     }
 }
+
+/// A real image registry on a loopback port of the test's own (Debian's docker-registry:
+/// the CNCF distribution registry), its storage in a temporary folder. The engine pulls
+/// from a loopback registry over plain HTTP without configuration. Stopped when dropped.
+pub struct Registry {
+    child: std::process::Child,
+    root: tempfile::TempDir,
+    /// `127.0.0.1:PORT`.
+    pub address: String,
+}
+
+impl Registry {
+    /// Starts it and waits until it answers `/v2/` (at most 20 s).
+    pub fn start() -> Self {
+        let root = tempfile::tempdir().expect("tempdir");
+        let address = format!("127.0.0.1:{}", free_port());
+        let config = root.path().join("config.yml");
+        std::fs::write(
+            &config,
+            format!("version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: {address}\n", root.path().join("data").display()),
+        )
+        .expect("registry config");
+        let binary = ["/usr/bin/docker-registry", "/usr/bin/registry"].into_iter().find(|p| Path::new(p).is_file()).expect("docker-registry is installed (scripts/setup.sh --tests)");
+        let child = Command::new(binary)
+            .arg("serve")
+            .arg(&config)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(artifacts_dir().join(format!("registry-{}.log", std::process::id()))).map(std::process::Stdio::from).unwrap_or_else(|_| std::process::Stdio::null()))
+            .spawn()
+            .expect("docker-registry runs");
+        let registry = Self { child, root, address };
+        let ready = std::time::Instant::now();
+        while !registry.answers() {
+            assert!(ready.elapsed() < std::time::Duration::from_secs(20), "the test's registry did not start");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        registry
+    }
+
+    fn answers(&self) -> bool {
+        use std::io::{Read, Write};
+        let Ok(mut stream) = std::net::TcpStream::connect(&self.address) else { return false };
+        let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+        let request = format!("GET /v2/ HTTP/1.0\r\nHost: {}\r\n\r\n", self.address);
+        let mut answer = String::new();
+        let sent = stream.write_all(request.as_bytes()).is_ok() && stream.read_to_string(&mut answer).is_ok();
+        sent && (answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200"))
+    }
+
+    /// Builds `name` (`stackpilot-test/big:1`) on the busybox test image with `size` bytes
+    /// of random data in a layer of its own, pushes it here, and removes it from the engine,
+    /// so that a start must pull it. Returns the reference to pull.
+    pub fn push_image(&self, name: &str, size: usize) -> String {
+        let base = busybox_image();
+        let reference = format!("{}/{name}", self.address);
+        let context = self.root.path().join(format!("build-{}", name.replace(['/', ':'], "-")));
+        std::fs::create_dir_all(&context).expect("build folder");
+        let mut blob = vec![0u8; size];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for chunk in blob.chunks_mut(8) {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let bytes = seed.to_le_bytes();
+            chunk.copy_from_slice(&bytes[..chunk.len()]);
+        }
+        std::fs::write(context.join("blob"), blob).expect("blob");
+        std::fs::write(context.join("Dockerfile"), format!("FROM {base}\nCOPY blob /blob\n")).expect("Dockerfile");
+        let run = |args: &[&str]| {
+            let out = Command::new("docker").args(args).env("DOCKER_BUILDKIT", "0").output().expect("docker runs");
+            assert!(out.status.success(), "docker {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        };
+        run(&["build", "--quiet", "--tag", &reference, context.to_str().expect("utf-8")]);
+        run(&["push", "--quiet", &reference]);
+        run(&["rmi", &reference]);
+        reference
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -634,3 +634,44 @@ async fn the_cli_and_the_app_start_the_same_way() {
     assert!(held_back, "Continue stays disabled while the port is held");
     drop(held);
 }
+
+/// Pull progress in the window: an image pulled from a real registry on loopback shows a
+/// bar and its bytes on its service's row and the total for all images, ending at 100 %;
+/// the header's steps lead back to the checks.
+#[tokio::test]
+async fn the_launch_shows_each_pull_with_its_bytes_and_a_total() {
+    let _turn = ONE_WINDOW.lock().await;
+    let registry = crate::support::Registry::start();
+    let image = registry.push_image(&format!("stackpilot-test/pull-ui{}:1", std::process::id()), 48 * 1024 * 1024);
+    let workspace = fixture_workspace(free_port());
+    std::fs::write(workspace.path().join(".env.pullable"), format!("PULL_IMAGE={image}\n")).expect("env file");
+    let project = format!("fxui{}-pullable", std::process::id());
+    let data = tempfile::tempdir().expect("app data");
+    let driver = Driver::start("pull", &[("XDG_DATA_HOME", data.path())], &["STACKPILOT_WORKSPACE"]);
+    let client = driver.open(&["--workspace".into(), workspace.path().display().to_string()]).await;
+    let result = async {
+        click(&client, "[data-environment='pullable'] .card-button").await?;
+        click(&client, ".checks-view button.continue:not([disabled])").await?;
+        wait_text(&client, ".secrets-view caption", "uses no secrets", Duration::from_secs(30)).await?;
+        // The header leads back to the checks of this environment, and forward again.
+        click(&client, "#steps button[data-go='checks']").await?;
+        click(&client, ".checks-view button.continue:not([disabled])").await?;
+        click(&client, ".secrets-view button.continue:not([disabled])").await?;
+        let total = wait_text(&client, ".launch-view .pull-total", "(100 %)", Duration::from_secs(60)).await?;
+        let row = text(&client, ".timeline [data-service='app'] .pull-words").await?;
+        shot(&client, "13-pull-progress").await?;
+        wait_text(&client, ".launch-view .run-status", "is ready", Duration::from_secs(60)).await?;
+        Ok::<_, String>((total, row))
+    }
+    .await;
+    if result.is_err() {
+        let _ = shot(&client, "FAILED-pull").await;
+    }
+    let _ = client.close().await;
+    drop(driver);
+    let _ = Command::new("docker").args(["compose", "-p", &project, "down"]).output();
+    let _ = Command::new("docker").args(["rmi", &image]).output();
+    let (total, row) = result.expect("the launch shows the pull");
+    assert!(total.starts_with("Pulling images: ") && total.contains("MB of"), "{total}");
+    assert!(row.ends_with("(100 %)"), "{row}");
+}

@@ -7,13 +7,19 @@ import { applyFix, previewEnvFileChange, previewReclaim, runChecks } from './ipc
 /** @typedef {import('./ipc.js').Fix} Fix */
 
 const MARKS = { pass: '✓', warn: '!', fail: '✗', skipped: '–' };
+/** Failures first, then warnings: what needs the person is at the top. */
+const ORDER = { fail: 0, warn: 1, pass: 2, skipped: 3 };
 
 /** @param {Fix} fix */
 export class ChecksView extends EventTarget {
-  /** @param {string} env @param {string} title */
-  constructor(env, title) {
+  /**
+   * @param {string} env @param {string} title
+   * @param {{name: string, title: string} | null} [alternative] an environment this machine can run, offered when a GPU is missing
+   */
+  constructor(env, title, alternative = null) {
     super();
     this.env = env;
+    this.alternative = alternative;
     this.element = el('section', 'checks-view');
     this.element.append(heading(`Checking ${title}`, 'Stackpilot checks that this machine can run the environment. Each problem comes with what to do; the buttons fix it for you.'));
     this.status = el('p', 'run-status');
@@ -30,7 +36,7 @@ export class ChecksView extends EventTarget {
   }
 
   async run() {
-    this.list.replaceChildren();
+    // A re-run updates the rows in place (no flicker); a first run fills the list as results come.
     this.continueButton.disabled = true;
     const spinner = el('span', 'spinner');
     this.status.replaceChildren(spinner, el('span', undefined, ' Running the checks…'));
@@ -39,22 +45,36 @@ export class ChecksView extends EventTarget {
     const report = await runChecks(this.env, (result) => {
       const row = this.#row(result);
       rows.set(result.id, row);
-      this.list.append(row);
+      const old = this.list.querySelector(`[data-check="${CSS.escape(result.id)}"]`);
+      if (old) old.replaceWith(row);
+      else this.list.append(row);
     });
-    // Keep the catalogue's order once everything is in.
-    this.list.replaceChildren(...report.results.map((r) => rows.get(r.id) ?? this.#row(r)));
+    // Once everything is in: failures first, then warnings, each in the catalogue's order.
+    const ordered = [...report.results].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
+    this.list.replaceChildren(...ordered.map((r) => rows.get(r.id) ?? this.#row(r)));
     const { pass, warn, skipped } = report.summary;
     // Core says which failures need the person; the others the start fixes by itself.
     const fail = report.needs_person.length;
-    const selfFixed = report.results.some((r) => r.status === 'fail' && !report.needs_person.includes(r.id));
+    const selfFixedCount = report.results.filter((r) => r.status === 'fail' && !report.needs_person.includes(r.id)).length;
+    const selfFixed = selfFixedCount > 0;
+    const added = selfFixed ? `, ${selfFixedCount} added when you launch` : '';
     const text = fail > 0
-      ? `${fail} problem${fail === 1 ? '' : 's'} to fix before starting (${pass} passed, ${warn} warning${warn === 1 ? '' : 's'}, ${skipped} skipped).`
+      ? `${fail} problem${fail === 1 ? '' : 's'} to fix before starting (${pass} passed, ${warn} warning${warn === 1 ? '' : 's'}, ${skipped} skipped${added}).`
       : selfFixed
         ? 'Ready for the next step: what is missing (secrets, env file keys) is added when you launch.'
       : warn > 0
         ? `Ready to start. ${warn} warning${warn === 1 ? '' : 's'} to know about: they do not stop the start.`
         : `All clear: ${pass} checks passed${skipped ? `, ${skipped} not needed` : ''}.`;
     this.status.replaceChildren(el('span', fail > 0 ? 'status-fail' : 'status-ok', text));
+    const noGpu = report.results.some((r) => (r.id === 'gpu' || r.id === 'gpu.runtime') && r.status === 'fail');
+    const other = this.alternative;
+    if (noGpu && other) {
+      this.status.append(
+        document.createTextNode(' '),
+        button(`Switch to ${other.title}`, () => this.dispatchEvent(new CustomEvent('switch', { detail: other.name })), 'switch-env'),
+        el('span', 'muted', ' (needs no GPU)'),
+      );
+    }
     this.continueButton.disabled = fail > 0;
     return report;
   }

@@ -36,7 +36,13 @@ export class DashboardView extends EventTarget {
     this.search.setAttribute('aria-label', 'Search logs');
     this.search.addEventListener('input', () => this.#applyFilter());
     this.filter.addEventListener('change', () => this.#applyFilter());
-    bar.append(el('h2', undefined, 'Logs'), this.filter, this.search, button('Copy', () => navigator.clipboard.writeText(this.#visibleLines().join('\n'))));
+    const wrap = el('label', 'wrap-toggle');
+    const wrapBox = el('input');
+    wrapBox.type = 'checkbox';
+    wrapBox.checked = true;
+    wrapBox.addEventListener('change', () => this.logs.classList.toggle('nowrap', !wrapBox.checked));
+    wrap.append(wrapBox, document.createTextNode(' Wrap long lines'));
+    bar.append(el('h2', undefined, 'Logs'), this.filter, this.search, wrap, button('Copy', () => navigator.clipboard.writeText(this.#visibleLines().join('\n'))));
     this.logs = el('pre', 'log-view');
     this.logs.setAttribute('aria-live', 'off');
     this.logs.setAttribute('aria-label', 'Log lines');
@@ -65,10 +71,12 @@ export class DashboardView extends EventTarget {
     actions.append(
       button('Back to environments', () => this.dispatchEvent(new Event('back'))),
       button('Start', () => this.#start(), 'start'),
-      button('Stop', () => this.#stop()),
+      button('Restart all', () => this.#busy('Restarting every service', () => restartService(this.env, null), 'Restarted every service.'), 'restart-all'),
+      button('Stop', () => this.#stop(), 'stop'),
       button('Down', () => this.#down(), 'danger'),
       volumes,
     );
+    this.actions = actions;
     this.element.append(this.links, this.table, actions, this.message, logs);
   }
 
@@ -104,11 +112,7 @@ export class DashboardView extends EventTarget {
       const mem = el('td');
       mem.append(graphs.mem.element, graphs.text);
       const restart = el('td');
-      const again = button('Restart', async () => {
-        await restartService(this.env, s.service);
-        this.message.textContent = `Restarted ${s.service}.`;
-        await this.load();
-      });
+      const again = button('Restart', () => this.#busy(`Restarting ${s.service}`, () => restartService(this.env, s.service), `Restarted ${s.service}.`));
       again.setAttribute('aria-label', `Restart ${s.service}`);
       restart.append(again);
       const down = ['exited', 'stopped', 'created'].includes(s.state.state);
@@ -155,7 +159,7 @@ export class DashboardView extends EventTarget {
 
   /** @param {import('./ipc.js').LogLine} line */
   #append(line) {
-    const row = el('div', 'log-line');
+    const row = el('div', line.level ? `log-line log-${line.level}` : 'log-line');
     row.dataset.service = line.service;
     row.append(el('span', 'log-service', line.service.padEnd(14)), document.createTextNode(' '), renderAnsi(line.text));
     this.#show(row);
@@ -226,17 +230,41 @@ export class DashboardView extends EventTarget {
     await this.load();
   }
 
+  /**
+   * Runs a slow operation with the controls held: a live clock in the message while it
+   * runs (each service's row changes as the engine reports it), then what happened, or
+   * the error in red with what to do.
+   * @param {string} doing @param {() => Promise<unknown>} work @param {string} done
+   */
+  async #busy(doing, work, done) {
+    const buttons = /** @type {HTMLButtonElement[]} */ ([...this.element.querySelectorAll('.actions button, td button')]);
+    for (const b of buttons) b.disabled = true;
+    this.message.classList.remove('status-fail');
+    const began = performance.now();
+    const tick = () => { this.message.textContent = `${doing}… ${((performance.now() - began) / 1000).toFixed(0)} s (each service's state changes above as it goes)`; };
+    tick();
+    const clock = setInterval(tick, 500);
+    try {
+      await work();
+      this.message.textContent = done;
+    } catch (error) {
+      const e = /** @type {import('./ipc.js').StackpilotError} */ (error);
+      this.message.classList.add('status-fail');
+      this.message.textContent = `${doing} failed: ${e.message}${e.hint ? ` What to do: ${e.hint}` : ''}`;
+    } finally {
+      clearInterval(clock);
+      for (const b of buttons) b.disabled = false;
+    }
+    await this.load().catch(() => {});
+  }
+
   async #stop() {
-    await stopEnvironment(this.env);
-    this.message.textContent = 'Stopped. The containers and their data are kept.';
-    await this.load();
+    await this.#busy('Stopping', () => stopEnvironment(this.env), 'Stopped. The containers and their data are kept.');
   }
 
   async #down() {
     const volumes = this.volumes.checked;
     if (volumes && !await ask({ title: 'Delete the volumes too?', body: 'All data in them (databases, uploads) is lost.', confirm: 'Delete the volumes', danger: true })) return;
-    await downEnvironment(this.env, volumes);
-    this.message.textContent = volumes ? 'Removed, with its volumes.' : 'Removed. Volumes are kept.';
-    await this.load();
+    await this.#busy('Removing the containers', () => downEnvironment(this.env, volumes), volumes ? 'Removed, with its volumes.' : 'Removed. Volumes are kept.');
   }
 }

@@ -6,27 +6,33 @@ import { el, formatBytes } from './format.js';
 const SHOWN_SERVICES = 8;
 
 export class EnvironmentCard extends EventTarget {
-  /** @param {EnvironmentSummary} environment @param {boolean} running */
-  constructor(environment, running) {
+  /** @param {EnvironmentSummary} environment @param {boolean} running @param {boolean} [suggested] */
+  constructor(environment, running, suggested = false) {
     super();
     this.environment = environment;
-    this.element = this.#render(running);
+    this.element = this.#render(running, suggested);
   }
 
-  /** @param {boolean} running */
-  #render(running) {
+  /** @param {boolean} running @param {boolean} suggested */
+  #render(running, suggested) {
     const env = this.environment;
     const item = el('li', 'environment-card');
     item.dataset.environment = env.name;
     const card = el('button', 'card-button');
     card.type = 'button';
-    card.setAttribute('aria-label', `${env.title} (${env.name})${running ? ', running' : ''}`);
+    const fits = env.lacks.length === 0;
+    card.setAttribute('aria-label', `${env.title} (${env.name})${running ? ', running' : ''}${suggested ? ', suggested to start with' : ''}${fits ? '' : `, ${env.lacks.join('; ')}`}`);
     card.addEventListener('click', () => this.dispatchEvent(new CustomEvent('select', { detail: env.name })));
 
     const header = el('header');
     header.append(el('h2', undefined, env.title), el('span', 'env-name', env.name));
     card.append(header);
     if (running) card.append(el('span', 'badge running', '● Running now'));
+    if (suggested && !running) card.append(el('span', 'badge suggested', '★ Start here'));
+    if (!fits) {
+      item.classList.add('lacks');
+      card.append(el('p', 'lacks-here', `Not on this machine: ${env.lacks.join('; ')}`));
+    }
     if (env.description) card.append(el('p', 'env-description', env.description));
 
     const chips = el('ul', 'chips');

@@ -20,11 +20,15 @@ export class EnvironmentList extends EventTarget {
     const grid = el('ul', 'environment-grid');
     grid.setAttribute('aria-label', 'Environments');
     for (const environment of this.workspace.environments) {
-      const card = new EnvironmentCard(environment, this.workspace.running.includes(environment.name));
+      const card = new EnvironmentCard(environment, this.workspace.running.includes(environment.name), environment.name === this.workspace.suggested);
       card.addEventListener('select', (e) => this.dispatchEvent(new CustomEvent('select', { detail: /** @type {CustomEvent} */ (e).detail })));
       grid.append(card.element);
     }
     section.append(grid);
+    // On a first launch, the suggested one is where the keyboard starts.
+    if (this.workspace.recent.length === 0 && this.workspace.suggested) {
+      queueMicrotask(() => /** @type {HTMLElement | null} */ (grid.querySelector(`[data-environment="${this.workspace.suggested}"] .card-button`))?.focus());
+    }
     return section;
   }
 }

@@ -81,8 +81,8 @@ function channel(onMessage) {
  * @typedef {{gpu: boolean | null, memory: number | null, disk: number | null}} Requirements
  * @typedef {{file: string, position: {line: number, column: number} | null, key_path: string, message: string, hint: string | null}} SchemaIssue
  * @typedef {{name: string, title: string, description: string | null, project: string,
- *   compose_files: string[], profiles: string[], requires: Requirements, needs_gpu: boolean, problems: SchemaIssue[], services: ServiceList}} EnvironmentSummary
- * @typedef {{root: string, schema: string, project: string, environments: EnvironmentSummary[], running: string[], explicit: boolean, recent: string[]}} WorkspaceView
+ *   compose_files: string[], profiles: string[], requires: Requirements, needs_gpu: boolean, lacks: string[], problems: SchemaIssue[], services: ServiceList}} EnvironmentSummary
+ * @typedef {{root: string, schema: string, project: string, environments: EnvironmentSummary[], running: string[], explicit: boolean, recent: string[], suggested: string | null}} WorkspaceView
  * @typedef {{root: string, name: string | null, problem: string | null, running: string[]}} ProjectEntry
  * @typedef {{context: string, host: string, source: string}} Endpoint
  * @typedef {{endpoint: Endpoint, locality: 'thisMachine' | 'virtualMachine' | 'remote', name: string, version: string, operating_system: string, os_type: string, architecture: string, cpus: number, memory: number}} EngineFacts
@@ -97,14 +97,16 @@ function channel(onMessage) {
  * @typedef {{kind: 'reclaimDiskSpace' | string, id: string, name: string, size: number}} ReclaimItem
  * @typedef {{name: string, scope: string, service: string, present: boolean, created: number | null, rotated: number | null, description: string | null}} SecretStatus
  * @typedef {{state: string, exit_code?: number, label: string}} ServiceState
- * @typedef {{kind: 'step', service: string, step: {step: string, detail?: string}} | {kind: 'state', service: string, state: ServiceState, ready: boolean, elapsed_ms: number, ready_count: number, total: number}} UpEvent
+ * @typedef {{kind: 'step', service: string, step: {step: string, detail?: unknown}}
+ *   | {kind: 'pull', service: string, current: number, total: number, all_current: number, all_total: number, words: string, all_words: string}
+ *   | {kind: 'state', service: string, state: ServiceState, ready: boolean, elapsed_ms: number, ready_count: number, total: number}} UpEvent
  * @typedef {{service: string, state: ServiceState, ready: boolean, waited_for: boolean, last_logs: string[], health_log: string[]}} ServiceReport
  * @typedef {{id: string, summary: string, ok: boolean}} AppliedFix
  * @typedef {{kind: 'check', result: CheckResult} | {kind: 'fixed', fix: AppliedFix} | {kind: 'starting'} | {kind: 'up', event: UpEvent}} StartEvent
  * @typedef {{checks: CheckReport | null, applied: AppliedFix[], outcome: {outcome: 'blocked', failed: CheckResult[], summary: string} | {outcome: 'started', report: UpReport}}} StartReport
  * @typedef {{outcome: {outcome: string, service?: string | null, reason?: string, not_ready?: string[], after_s?: number, detail?: string}, services: ServiceReport[], running: string[], urls: {label: string, url: string}[], elapsed_ms: number, summary: string}} UpReport
  * @typedef {{service: string, container: string, state: ServiceState, started_at: string | null, ports: number[], health_log: string[]}} ServiceStatus
- * @typedef {{service: string, text: string}} LogLine
+ * @typedef {{service: string, text: string, level: 'error' | 'warning' | null}} LogLine
  * @typedef {{service: string, cpu_percent: number, memory_bytes: number, memory_limit: number}} StatsSample
  */
 
@@ -146,7 +148,7 @@ function fields(fix) {
   return own;
 }
 
-/** @param {string} env @returns {Promise<{keychain: string, secrets: SecretStatus[]}>} */
+/** @param {string} env @returns {Promise<{keychain: string, secrets: SecretStatus[], keychain_error: {code: string, message: string, hint: string | null} | null}>} */
 export const secretsStatus = (env) => invoke('secrets_status', { env });
 /** @param {string} env */
 export const generateSecrets = (env) => invoke('generate_secrets', { env });
@@ -169,7 +171,7 @@ export const environmentStatus = (env) => invoke('environment_status', { env });
 export const stopEnvironment = (env) => invoke('stop_environment', { env });
 /** @param {string} env @param {boolean} volumes */
 export const downEnvironment = (env, volumes) => invoke('down_environment', { env, volumes });
-/** @param {string} env @param {string} service */
+/** @param {string} env @param {string | null} service one service, or null for all */
 export const restartService = (env, service) => invoke('restart_service', { env, service });
 /** @param {string} env @param {string | null} service @param {(l: LogLine) => void} onLine */
 export const followLogs = (env, service, onLine) => invoke('follow_logs', { env, service, on_line: channel(onLine) });

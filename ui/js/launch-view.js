@@ -17,11 +17,13 @@ export class LaunchView extends EventTarget {
     this.progress.value = 0;
     this.summary = el('p', 'run-status');
     this.summary.setAttribute('role', 'status');
+    this.pullTotal = el('p', 'pull-total');
+    this.pullTotal.hidden = true;
     this.timeline = el('ol', 'timeline');
     this.timeline.setAttribute('aria-label', 'Services');
     this.result = el('div', 'launch-result');
     this.actions = el('div', 'actions');
-    this.element.append(this.progress, this.summary, this.timeline, this.result, this.actions);
+    this.element.append(this.progress, this.summary, this.pullTotal, this.timeline, this.result, this.actions);
     /** @type {Map<string, HTMLLIElement>} */
     this.rows = new Map();
     this.clock = el('span', 'clock');
@@ -79,6 +81,23 @@ export class LaunchView extends EventTarget {
     if (elapsedMs !== null) /** @type {HTMLElement} */ (row.querySelector('.elapsed')).textContent = `${(elapsedMs / 1000).toFixed(1)} s`;
   }
 
+  /**
+   * A service's image download: a bar and its bytes, in the service's row.
+   * @param {string} service @param {number} current @param {number} total @param {string} words
+   */
+  #pulled(service, current, total, words) {
+    const row = this.#row(service);
+    let bar = /** @type {HTMLProgressElement | null} */ (row.querySelector('.pull-bar'));
+    if (!bar) {
+      bar = el('progress', 'pull-bar');
+      bar.setAttribute('aria-label', `Image of ${service}`);
+      row.append(bar, el('span', 'pull-words'));
+    }
+    bar.max = Math.max(total, 1);
+    bar.value = current;
+    /** @type {HTMLElement} */ (row.querySelector('.pull-words')).textContent = words;
+  }
+
   async start() {
     this.result.replaceChildren();
     this.actions.replaceChildren(button('Cancel', () => cancelTask({ kind: 'start', env: this.env })));
@@ -99,6 +118,10 @@ export class LaunchView extends EventTarget {
           const up = event.event;
           if (up.kind === 'step') {
             this.#set(up.service, up.step.step === 'error' ? 'error' : up.step.step, 'step', null);
+          } else if (up.kind === 'pull') {
+            this.#pulled(up.service, up.current, up.total, up.words);
+            this.pullTotal.hidden = false;
+            this.pullTotal.textContent = `Pulling images: ${up.all_words}`;
           } else {
             this.#set(up.service, up.state.label, up.ready ? 'ready' : up.state.state, up.elapsed_ms);
             this.progress.max = up.total;

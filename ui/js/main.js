@@ -29,14 +29,43 @@ let workspace = null;
 /** @type {{close: () => void} | null} */
 let open = null;
 
-/** @param {HTMLElement} view @param {string} step */
-function show(view, step) {
+/** The environment the screens are about, once one is picked. @type {string | null} */
+let currentEnv = null;
+
+/** Where each header step leads, for the current environment (the launch is an action, not a place). @type {Record<string, (env: string) => void>} */
+const places = { checks: (env) => checks(env), secrets: (env) => secrets(env), dashboard: (env) => dashboard(env) };
+
+steps.addEventListener('click', (event) => {
+  const link = /** @type {HTMLElement} */ (event.target).closest('button[data-go]');
+  const go = link instanceof HTMLElement ? link.dataset.go : undefined;
+  if (go === 'environments') reloadEnvironments();
+  else if (go && currentEnv && places[go]) places[go](currentEnv);
+});
+
+/**
+ * Shows a screen; the header marks its step and makes the others that lead somewhere links.
+ * @param {HTMLElement} view @param {string} step @param {string | null} [env] the environment it is about
+ */
+function show(view, step, env) {
   open?.close();
   open = null;
+  if (env !== undefined) currentEnv = env;
   for (const item of steps.querySelectorAll('li')) {
-    item.classList.toggle('current', item.dataset.step === step);
-    if (item.dataset.step === step) item.setAttribute('aria-current', 'step');
+    const name = item.dataset.step ?? '';
+    const here = name === step;
+    item.classList.toggle('current', here);
+    if (here) item.setAttribute('aria-current', 'step');
     else item.removeAttribute('aria-current');
+    const label = item.dataset.label ?? item.textContent ?? '';
+    item.dataset.label = label;
+    const leads = !here && (name === 'environments' ? Boolean(workspace) : Boolean(currentEnv && places[name]));
+    if (leads) {
+      const link = el('button', 'step-link', label);
+      link.dataset.go = name;
+      item.replaceChildren(link);
+    } else {
+      item.replaceChildren(label);
+    }
   }
   app.replaceChildren(view);
   app.focus();
@@ -78,7 +107,7 @@ function environments(view) {
     if (view.running.includes(env)) dashboard(env);
     else checks(env);
   });
-  show(list.element, 'environments');
+  show(list.element, 'environments', null);
 }
 
 async function reloadEnvironments() {
@@ -92,10 +121,13 @@ async function reloadEnvironments() {
 
 /** @param {string} env */
 function checks(env) {
-  const view = new ChecksView(env, titleOf(env));
+  const suggested = workspace?.suggested;
+  const alternative = suggested && suggested !== env ? { name: suggested, title: titleOf(suggested) } : null;
+  const view = new ChecksView(env, titleOf(env), alternative);
   view.addEventListener('back', reloadEnvironments);
+  view.addEventListener('switch', (e) => checks(/** @type {CustomEvent} */ (e).detail));
   view.addEventListener('continue', () => secrets(env));
-  show(view.element, 'checks');
+  show(view.element, 'checks', env);
   view.run().catch((error) => failure('The checks could not run', error, () => checks(env), view.element));
 }
 
@@ -104,7 +136,7 @@ function secrets(env) {
   const view = new SecretsView(env, titleOf(env));
   view.addEventListener('back', () => checks(env));
   view.addEventListener('continue', () => launch(env));
-  show(view.element, 'secrets');
+  show(view.element, 'secrets', env);
   view.load().catch((error) => failure('The keychain could not be read', error, () => secrets(env), view.element));
 }
 
@@ -113,7 +145,7 @@ function launch(env) {
   const view = new LaunchView(env, titleOf(env));
   view.addEventListener('back', () => checks(env));
   view.addEventListener('ready', () => dashboard(env));
-  show(view.element, 'launch');
+  show(view.element, 'launch', env);
   open = view;
   view.start();
 }
@@ -123,7 +155,7 @@ function dashboard(env) {
   const view = new DashboardView(env, titleOf(env));
   view.addEventListener('back', reloadEnvironments);
   view.addEventListener('checks', () => checks(env));
-  show(view.element, 'dashboard');
+  show(view.element, 'dashboard', env);
   open = view;
   view.load().then(() => view.start()).catch((error) => failure('The environment could not be read', error, () => dashboard(env), view.element));
 }

@@ -24,11 +24,14 @@ export class SecretsView extends EventTarget {
     this.table = el('table', 'secrets');
     this.message = el('p', 'fix-message');
     this.message.setAttribute('aria-live', 'polite');
+    this.problem = el('div', 'keychain-problem status-fail');
+    this.problem.setAttribute('role', 'alert');
+    this.problem.hidden = true;
     const actions = el('div', 'actions');
     this.generateButton = button('Generate missing secrets', () => this.#generate(), 'generate');
     this.continueButton = button('Continue to launch', () => this.dispatchEvent(new Event('continue')), 'primary continue');
     actions.append(button('Back', () => this.dispatchEvent(new Event('back'))), this.generateButton, this.continueButton);
-    this.element.append(this.where, this.table, this.message, actions);
+    this.element.append(this.where, this.problem, this.table, this.message, actions);
   }
 
   async load() {
@@ -61,13 +64,40 @@ export class SecretsView extends EventTarget {
     }
     const missing = view.secrets.filter((s) => !s.present).length;
     this.generateButton.hidden = missing === 0;
+    const problem = view.keychain_error;
+    this.#problem(problem ? { message: problem.message, hint: problem.hint } : null);
+    this.generateButton.disabled = Boolean(problem);
+    this.continueButton.disabled = Boolean(problem);
+    if (problem) {
+      this.message.textContent = 'The launch needs the keychain too: resolve this first, then Check again.';
+      return;
+    }
     this.message.textContent = missing ? `${missing} secret${missing === 1 ? ' is' : 's are'} missing: generate ${missing === 1 ? 'it' : 'them'} now, or Launch generates ${missing === 1 ? 'it' : 'them'} into the keychain.` : '';
   }
 
+  /**
+   * The keychain's problem in red with what to do, or nothing.
+   * @param {{message: string, hint: string | null} | null} problem
+   */
+  #problem(problem) {
+    this.problem.hidden = !problem;
+    if (!problem) return;
+    const again = button('Check again', () => this.load().catch((e) => this.#problem({ message: e.message, hint: e.hint ?? null })));
+    this.problem.replaceChildren(el('strong', undefined, problem.message));
+    if (problem.hint) this.problem.append(el('p', 'hint', `What to do: ${problem.hint}`));
+    this.problem.append(again);
+  }
+
   async #generate() {
-    const generated = await generateSecrets(this.env);
-    await this.load();
-    this.message.textContent = `Generated ${generated.length} secret${generated.length === 1 ? '' : 's'} into the keychain.`;
+    try {
+      const generated = await generateSecrets(this.env);
+      await this.load();
+      this.message.textContent = `Generated ${generated.length} secret${generated.length === 1 ? '' : 's'} into the keychain.`;
+    } catch (error) {
+      // A locked keychain whose unlock prompt was cancelled, or one that went away.
+      const e = /** @type {import('./ipc.js').StackpilotError} */ (error);
+      this.#problem({ message: `Nothing was generated: ${e.message}`, hint: e.hint ?? null });
+    }
   }
 
   /** @param {string} name @param {HTMLElement} cell */

@@ -24,6 +24,7 @@ macro_rules! out {
 mod commands;
 mod failure;
 mod output;
+mod paint;
 mod prompt;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -50,6 +51,19 @@ struct Cli {
     #[arg(long, short = 'H', global = true, value_name = "URL")]
     host: Option<String>,
 
+    /// When to colour the output: on a terminal (auto, unless NO_COLOR is set), always or never
+    #[arg(long, global = true, value_enum, default_value_t = paint::ColorChoice::Auto, value_name = "WHEN")]
+    color: paint::ColorChoice,
+
+    /// Say more of what happens on stderr (-v info, -vv debug, -vvv trace); RUST_LOG or
+    /// STACKPILOT_LOG set a filter of their own
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    verbose: u8,
+
+    /// Say only errors on stderr
+    #[arg(long, short = 'q', global = true)]
+    quiet: bool,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -72,16 +86,25 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        (false, _) => "trace",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("STACKPILOT_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
         )
         .with_writer(|| stackpilot_core::secrets::redact::RedactingStderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none())
+        .with_ansi(cli.color.applies(std::io::IsTerminal::is_terminal(&std::io::stderr())))
         .init();
     stackpilot_core::secrets::redact::install_panic_hook();
-    let cli = Cli::parse();
+    paint::init(cli.color);
     use stackpilot_core::engine::endpoint::{choose, Choice};
     choose(cli.context.clone().map(Choice::Context).or_else(|| cli.host.clone().map(Choice::Host)));
     let runtime = match tokio::runtime::Runtime::new() {

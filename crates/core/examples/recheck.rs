@@ -19,7 +19,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cache = ModelCache::default();
     let mut times = Vec::new();
     for _ in 0..=runs {
-        let ctx = CheckContext::new(&workspace, &env_name, environment, &cache);
+        let ctx = CheckContext::new(stackpilot_core::Env { workspace: &workspace, name: &env_name, environment: environment }, &cache);
         let started = Instant::now();
         run_checks(&ctx, |_| {}).await;
         times.push(started.elapsed().as_secs_f64() * 1000.0);

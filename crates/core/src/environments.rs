@@ -34,6 +34,9 @@ pub struct EnvironmentSummary {
     pub needs_gpu: bool,
     /// Why the environment cannot be used as written (empty when it can).
     pub problems: Vec<SchemaIssue>,
+    /// What this machine lacks for it, as far as can be told before the checks (a GPU,
+    /// memory); empty when it looks able to run it.
+    pub lacks: Vec<String>,
     /// The services Compose resolves, or why it could not.
     pub services: ServiceList,
 }
@@ -89,9 +92,64 @@ pub fn running_in(workspace: &Workspace, running: &std::collections::HashSet<Str
     workspace.schema.environments.keys().filter(|env| running.contains(&workspace.schema.compose_project(env))).map(str::to_owned).collect()
 }
 
+/// What the machine that runs the containers has, as far as is quickly known.
+struct Machine {
+    /// Memory of the engine's machine (Docker Desktop's VM, a remote server), else this one's.
+    memory: Option<u64>,
+    /// NVIDIA GPUs on this machine; `None` when it cannot be told (a remote engine, NVML failing).
+    gpus: Option<usize>,
+}
+
+impl Machine {
+    async fn read() -> Self {
+        let facts = match crate::engine::Engine::connect().await {
+            Ok(engine) => engine.facts().await.ok(),
+            Err(_) => None,
+        };
+        let local = facts.as_ref().is_none_or(|f| f.locality == crate::engine::Locality::ThisMachine);
+        let memory = facts.as_ref().map(|f| f.memory).filter(|m| *m > 0).or_else(|| crate::host::memory::memory().ok().map(|m| m.total));
+        let gpus = if local {
+            match tokio::task::spawn_blocking(crate::host::gpu::detect).await {
+                Ok(crate::host::gpu::GpuFacts::Devices { gpus, .. }) => Some(gpus.len()),
+                Ok(crate::host::gpu::GpuFacts::NoDriver { .. } | crate::host::gpu::GpuFacts::NoDevice { .. }) => Some(0),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        Self { memory, gpus }
+    }
+
+    /// What it lacks for an environment that needs `gpu` and `requires`.
+    fn lacks(&self, gpu: bool, requires: &Requirements) -> Vec<String> {
+        let mut lacks = Vec::new();
+        if gpu && self.gpus == Some(0) {
+            lacks.push("needs an NVIDIA GPU; none was found here".to_owned());
+        }
+        if let (Some(needed), Some(has)) = (requires.memory.map(|m| m.0), self.memory) {
+            if has < needed {
+                lacks.push(format!("needs {} of memory; the engine has {}", crate::checks::human_bytes(needed), crate::checks::human_bytes(has)));
+            }
+        }
+        lacks
+    }
+}
+
+/// The environment to suggest to someone starting out: one this machine can run, with no
+/// schema problem, the one named `first-run` when there is such, else the one needing
+/// the least memory.
+pub fn suggested(environments: &[EnvironmentSummary]) -> Option<String> {
+    let usable = || environments.iter().filter(|e| e.lacks.is_empty() && e.problems.is_empty() && !e.needs_gpu);
+    usable()
+        .find(|e| e.name == "first-run")
+        .or_else(|| usable().min_by_key(|e| e.requires.memory.map(|m| m.0).unwrap_or(0)))
+        .map(|e| e.name.clone())
+}
+
 /// Lists every environment, resolving each one's services through Compose concurrently.
 pub async fn summarize(workspace: &Workspace) -> Vec<EnvironmentSummary> {
-    let cli = ComposeCli::locate().await;
+    let (cli, machine) = tokio::join!(ComposeCli::locate(), Machine::read());
+    let machine = &machine;
     let schema = &workspace.schema;
     let jobs: Vec<_> = schema.environments.iter().map(|(name, environment)| {
         let cli = &cli;
@@ -99,7 +157,7 @@ pub async fn summarize(workspace: &Workspace) -> Vec<EnvironmentSummary> {
             let model = match cli {
                 Err(error) => Err(ErrorReport::of(error)),
                 Ok(cli) => {
-                    let spec = ProjectSpec::of(workspace, name, environment).with_placeholder_secrets(workspace, environment);
+                    let spec = ProjectSpec::with_placeholder_secrets(crate::Env { workspace, name, environment });
                     compose::config(cli, &spec).await.map_err(|error| ErrorReport::of(&error))
                 }
             };
@@ -120,6 +178,7 @@ pub async fn summarize(workspace: &Workspace) -> Vec<EnvironmentSummary> {
                 profiles: environment.profiles.clone(),
                 requires: environment.requires.clone(),
                 needs_gpu,
+                lacks: machine.lacks(needs_gpu, &environment.requires),
                 problems: schema.problems_of(name).cloned().collect(),
                 services,
             }

@@ -25,4 +25,4 @@ pub use diagnostic::{Code, Diagnostic, ErrorReport, Kind};
 /// so instead of misreading. Field names are snake_case throughout; tags and enum values
 /// camelCase.
 pub const WIRE_VERSION: u32 = 1;
-pub use workspace::Workspace;
+pub use workspace::{Env, Workspace};

@@ -24,6 +24,26 @@ pub struct Workspace {
     pub schema: Schema,
 }
 
+/// One environment of a workspace, looked up once ([`Workspace::env`]): the workspace,
+/// the name and the schema's entry travel together instead of `(workspace, name)` pairs
+/// that each callee looks up again.
+#[derive(Debug, Clone, Copy)]
+pub struct Env<'a> {
+    /// The workspace.
+    pub workspace: &'a Workspace,
+    /// Its name.
+    pub name: &'a str,
+    /// Its entry of the schema.
+    pub environment: &'a Environment,
+}
+
+impl Env<'_> {
+    /// Its Compose project name.
+    pub fn project(&self) -> String {
+        self.workspace.schema.compose_project(self.name)
+    }
+}
+
 /// Why a workspace could not be opened or used.
 #[derive(Debug, thiserror::Error)]
 pub enum WorkspaceError {
@@ -167,6 +187,11 @@ impl Workspace {
     /// The folder compose paths are relative to.
     pub fn schema_dir(&self) -> &Path {
         self.schema_path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// The environment called `name`, as the handle the stack, the checks and Compose calls take.
+    pub fn env<'a>(&'a self, name: &'a str) -> Result<Env<'a>, WorkspaceError> {
+        Ok(Env { workspace: self, name, environment: self.environment(name)? })
     }
 
     /// The environment called `name`.

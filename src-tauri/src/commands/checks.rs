@@ -16,8 +16,7 @@ use crate::session::Session;
 #[tracing::instrument(skip(session, on_result))]
 pub async fn run_checks(session: State<'_, Session>, env: String, on_result: Channel<CheckResult>) -> Result<CheckReport, ErrorReport> {
     let workspace = session.environment(&env)?;
-    let environment = workspace.environment(&env).map_err(|e| ErrorReport::of(&e))?;
-    let ctx = CheckContext::new(&workspace, &env, environment, &session.cache);
+    let ctx = CheckContext::new(super::env(&workspace, &env)?, &session.cache);
     let report = checks::run_checks(&ctx, |result| {
         let _ = on_result.send(result.clone());
     })
@@ -33,8 +32,7 @@ pub async fn run_checks(session: State<'_, Session>, env: String, on_result: Cha
 #[tracing::instrument(skip(session))]
 pub async fn preview_reclaim(session: State<'_, Session>, env: String) -> Result<Vec<ReclaimItem>, ErrorReport> {
     let workspace = session.environment(&env)?;
-    let environment = workspace.environment(&env).map_err(|e| ErrorReport::of(&e))?;
-    let ctx = CheckContext::new(&workspace, &env, environment, &session.cache);
+    let ctx = CheckContext::new(super::env(&workspace, &env)?, &session.cache);
     let items = checks::reclaim_preview(&ctx).await.map_err(|e| ErrorReport::of(&e))?;
     if let Ok(mut offered) = session.offered.lock() {
         offered.entry(env.clone()).or_default().set_preview(items.clone());
@@ -47,8 +45,7 @@ pub async fn preview_reclaim(session: State<'_, Session>, env: String) -> Result
 #[tracing::instrument(skip(session))]
 pub async fn preview_env_file_change(session: State<'_, Session>, env: String, fix: Fix) -> Result<Option<EnvFileUpdate>, ErrorReport> {
     let workspace = session.environment(&env)?;
-    let environment = workspace.environment(&env).map_err(|e| ErrorReport::of(&e))?;
-    let ctx = CheckContext::new(&workspace, &env, environment, &session.cache);
+    let ctx = CheckContext::new(super::env(&workspace, &env)?, &session.cache);
     checks::env_file_change(&ctx, &fix).map_err(|e| ErrorReport::of(&e))
 }
 
@@ -62,11 +59,10 @@ pub async fn apply_fix(
     confirmed: Option<Vec<ReclaimItem>>,
 ) -> Result<AppliedFix, ErrorReport> {
     let workspace = session.environment(&env)?;
-    let environment = workspace.environment(&env).map_err(|e| ErrorReport::of(&e))?;
     // The page is not trusted: only what the latest check run offered is applied.
     let admitted = session.offered.lock().map(|o| o.get(&env).cloned().unwrap_or_default()).unwrap_or_default();
     admitted.admit(&fix, confirmed.as_deref()).map_err(|e| ErrorReport::of(&e))?;
-    let ctx = CheckContext::new(&workspace, &env, environment, &session.cache);
+    let ctx = CheckContext::new(super::env(&workspace, &env)?, &session.cache);
     let outcome = checks::apply(&ctx, &fix, confirmed.as_deref()).await.map_err(|e| ErrorReport::of(&e))?;
     Ok(AppliedFix { id: fix.id(), summary: outcome.summary(), ok: true })
 }

@@ -11,3 +11,8 @@ use stackpilot_core::ErrorReport;
 pub fn task_failed(e: impl std::fmt::Display) -> ErrorReport {
     ErrorReport { code: stackpilot_core::Code::Internal, message: format!("a background task failed: {e}"), hint: None }
 }
+
+/// The environment `name` of `workspace`, as core's calls take it.
+pub fn env<'a>(workspace: &'a stackpilot_core::Workspace, name: &'a str) -> Result<stackpilot_core::Env<'a>, ErrorReport> {
+    workspace.env(name).map_err(|e| ErrorReport::of(&e))
+}

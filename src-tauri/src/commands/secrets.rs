@@ -16,6 +16,9 @@ use crate::session::Session;
 pub struct SecretsView {
     keychain: &'static str,
     secrets: Vec<SecretStatus>,
+    /// Why the keychain cannot be used now (not reachable, no provider, locked), when the
+    /// environment has secrets: generating them and the start both need it.
+    keychain_error: Option<ErrorReport>,
 }
 
 async fn with_store<T: Send + 'static>(
@@ -38,7 +41,12 @@ async fn with_store<T: Send + 'static>(
 #[tracing::instrument(skip(session))]
 pub async fn secrets_status(session: State<'_, Session>, env: String) -> Result<SecretsView, ErrorReport> {
     let secrets = with_store(&session, &env, |store, env| store.status(env)).await?;
-    Ok(SecretsView { keychain: Keychain::display_name(), secrets })
+    let keychain_error = if secrets.is_empty() {
+        None
+    } else {
+        tokio::task::spawn_blocking(Keychain::probe).await.map_err(task_failed)?.err().map(|e| ErrorReport::of(&e))
+    };
+    Ok(SecretsView { keychain: Keychain::display_name(), secrets, keychain_error })
 }
 
 /// Generates the missing secrets.

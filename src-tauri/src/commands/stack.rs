@@ -19,7 +19,7 @@ use crate::session::{Session, Task, TaskKind};
 pub async fn start_environment(session: State<'_, Session>, env: String, on_event: Channel<StartEvent>) -> Result<StartReport, ErrorReport> {
     let workspace = session.environment(&env)?;
     let cancel = session.task(Task::of(TaskKind::Start, &env));
-    stack::start(&workspace, &env, &StartOptions::default(), &session.cache, cancel, |event| {
+    stack::start(super::env(&workspace, &env)?, &StartOptions::default(), &session.cache, cancel, |event| {
         let _ = on_event.send(event.clone());
     })
     .await
@@ -39,7 +39,7 @@ pub fn cancel_task(session: State<'_, Session>, task: Task) {
 pub async fn environment_status(session: State<'_, Session>, env: String) -> Result<Vec<ServiceStatus>, ErrorReport> {
     let workspace = session.environment(&env)?;
     // Health outputs may print a secret: know the values before reading them.
-    let _ = stack::load_redactions(&workspace, &env).await;
+    let _ = stack::load_redactions(super::env(&workspace, &env)?).await;
     let engine = Engine::connect().await.map_err(|e| ErrorReport::of(&e))?;
     stack::status::project_status(&engine, &workspace.schema.compose_project(&env)).await.map_err(|e| ErrorReport::of(&e))
 }
@@ -49,7 +49,7 @@ pub async fn environment_status(session: State<'_, Session>, env: String) -> Res
 #[tracing::instrument(skip(session))]
 pub async fn stop_environment(session: State<'_, Session>, env: String) -> Result<(), ErrorReport> {
     let workspace = session.environment(&env)?;
-    stack::stop(&workspace, &env, stackpilot_core::compose::lifecycle_deadline()).await.map_err(|e| ErrorReport::of(&e))
+    stack::stop(super::env(&workspace, &env)?, stackpilot_core::compose::lifecycle_deadline()).await.map_err(|e| ErrorReport::of(&e))
 }
 
 /// Removes `env`'s containers and networks; volumes only when the page confirmed it.
@@ -57,15 +57,20 @@ pub async fn stop_environment(session: State<'_, Session>, env: String) -> Resul
 #[tracing::instrument(skip(session))]
 pub async fn down_environment(session: State<'_, Session>, env: String, volumes: bool) -> Result<(), ErrorReport> {
     let workspace = session.environment(&env)?;
-    stack::down(&workspace, &env, DownOptions { volumes, ..DownOptions::default() }).await.map_err(|e| ErrorReport::of(&e))
+    stack::down(super::env(&workspace, &env)?, DownOptions { volumes, ..DownOptions::default() }).await.map_err(|e| ErrorReport::of(&e))
 }
 
-/// Restarts one service.
+/// Restarts one service, or every service (`service` null).
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session))]
-pub async fn restart_service(session: State<'_, Session>, env: String, service: String) -> Result<(), ErrorReport> {
+pub async fn restart_service(session: State<'_, Session>, env: String, service: Option<String>) -> Result<(), ErrorReport> {
     let workspace = session.environment(&env)?;
-    stack::restart(&workspace, &env, &service).await.map_err(|e| ErrorReport::of(&e))
+    let env = super::env(&workspace, &env)?;
+    match service {
+        Some(service) => stack::restart(env, &service).await,
+        None => stack::restart_all(env).await,
+    }
+    .map_err(|e| ErrorReport::of(&e))
 }
 
 /// Follows the logs of `env` (one service or all) into `on_line` until cancelled.
@@ -74,8 +79,8 @@ pub async fn restart_service(session: State<'_, Session>, env: String, service: 
 pub async fn follow_logs(session: State<'_, Session>, env: String, service: Option<String>, on_line: Channel<LogLine>) -> Result<(), ErrorReport> {
     let workspace = session.environment(&env)?;
     let cancel = session.task(Task::of(TaskKind::Logs, &env));
-    if let Err(e) = stack::load_redactions(&workspace, &env).await {
-        let _ = on_line.send(LogLine { service: "stackpilot".into(), text: format!("Secret values in these lines are not hidden: {e}") });
+    if let Err(e) = stack::load_redactions(super::env(&workspace, &env)?).await {
+        let _ = on_line.send(LogLine::new("stackpilot", &format!("Secret values in these lines are not hidden: {e}")));
     }
     let engine = Engine::connect().await.map_err(|e| ErrorReport::of(&e))?;
     let project = workspace.schema.compose_project(&env);
@@ -132,5 +137,5 @@ pub async fn watch_environment(session: State<'_, Session>, env: String, on_chan
 #[tracing::instrument(skip(session))]
 pub async fn environment_links(session: State<'_, Session>, env: String) -> Result<Vec<stack::urls::ServiceUrl>, ErrorReport> {
     let workspace = session.environment(&env)?;
-    stack::urls::links(&workspace, &env, &session.cache).await.map_err(|e| ErrorReport::of(&e))
+    stack::urls::links(super::env(&workspace, &env)?, &session.cache).await.map_err(|e| ErrorReport::of(&e))
 }

@@ -27,6 +27,8 @@ pub struct WorkspaceView {
     explicit: bool,
     /// Projects opened before, most recent first.
     recent: Vec<PathBuf>,
+    /// The environment to suggest to someone starting out ([`environments::suggested`]).
+    suggested: Option<String>,
 }
 
 async fn view(workspace: stackpilot_core::Workspace, explicit: bool) -> WorkspaceView {
@@ -36,6 +38,7 @@ async fn view(workspace: stackpilot_core::Workspace, explicit: bool) -> Workspac
         Err(_) => Vec::new(),
     };
     WorkspaceView {
+        suggested: environments::suggested(&environments),
         project: workspace.schema.project.clone(),
         root: workspace.root,
         schema: workspace.schema_path,

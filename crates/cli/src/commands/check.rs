@@ -1,10 +1,10 @@
 //! `stackpilot check`
 
-use std::{io::IsTerminal, path::Path, process::ExitCode};
+use std::{path::Path, process::ExitCode};
 
 use clap::Args;
 use stackpilot_core::{
-    checks::{self, human_bytes, CheckContext, CheckReport, CheckResult, CheckStatus, Fix, FixOutcome},
+    checks::{self, human_bytes, CheckContext, CheckReport, CheckResult, CheckStatus, Fix},
     compose::ModelCache,
     Workspace,
 };
@@ -32,17 +32,11 @@ pub struct CheckArgs {
     yes: bool,
 }
 
-struct Style {
-    color: bool,
-}
+struct Style;
 
 impl Style {
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
+        crate::paint::paint(code, text)
     }
 
     fn mark(&self, status: CheckStatus) -> String {
@@ -69,10 +63,10 @@ impl Style {
 
 pub async fn cmd_check(workspace: Option<&Path>, args: CheckArgs) -> Result<ExitCode, Failure> {
     let workspace = Workspace::resolve(workspace).map_err(|e| Failure::of(&e))?;
-    let environment = workspace.environment(&args.environment).map_err(|e| Failure::of(&e))?;
-    let style = Style { color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() };
+    let env = workspace.env(&args.environment).map_err(|e| Failure::of(&e))?;
+    let style = Style;
     let cache = ModelCache::default();
-    let mut report = run(&workspace, &args, environment, &cache, &style).await;
+    let mut report = run(env, &args, &cache, &style).await;
     if args.fix {
         let fixes: Vec<Fix> = report.results.iter().flat_map(|r| r.fixes.iter().cloned()).collect();
         if fixes.is_empty() {
@@ -80,14 +74,14 @@ pub async fn cmd_check(workspace: Option<&Path>, args: CheckArgs) -> Result<Exit
                 outln!("\nNothing to fix.");
             }
         } else {
-            let ctx = CheckContext::new(&workspace, &args.environment, environment, &cache);
+            let ctx = CheckContext::new(env, &cache);
             for fix in &fixes {
                 apply(&ctx, fix, &args, &style).await;
             }
             if !args.json {
                 outln!("\nChecking again…");
             }
-            report = run(&workspace, &args, environment, &cache, &style).await;
+            report = run(env, &args, &cache, &style).await;
         }
     }
     if args.json {
@@ -96,16 +90,10 @@ pub async fn cmd_check(workspace: Option<&Path>, args: CheckArgs) -> Result<Exit
     Ok(exit_code(&report))
 }
 
-async fn run(
-    workspace: &Workspace,
-    args: &CheckArgs,
-    environment: &stackpilot_core::schema::Environment,
-    cache: &ModelCache,
-    style: &Style,
-) -> CheckReport {
-    let ctx = CheckContext::new(workspace, &args.environment, environment, cache);
+async fn run(env: stackpilot_core::Env<'_>, args: &CheckArgs, cache: &ModelCache, style: &Style) -> CheckReport {
+    let ctx = CheckContext::new(env, cache);
     if !args.json {
-        outln!("Checking {} ({}) of {}\n", args.environment, environment.title, workspace.schema_path.display());
+        outln!("Checking {} ({}) of {}\n", env.name, env.environment.title, env.workspace.schema_path.display());
     }
     let report = checks::run_checks(&ctx, |result| {
         if !args.json {
@@ -171,25 +159,10 @@ async fn apply(ctx: &CheckContext<'_>, fix: &Fix, args: &CheckArgs, style: &Styl
     if fix.is_destructive() && !confirm(&format!("  Apply `{}`?", fix.id()), args.yes) {
         return say("  not applied".into());
     }
+    // The outcome's words are core's, as the app shows them.
     match checks::apply(ctx, fix, confirmed.as_deref()).await {
-        Ok(FixOutcome::EnvFileWritten(update)) => {
-            say(format!("  wrote {} (added: {}; changed: {})", update.path.display(), join(&update.added), join(&update.changed)));
-            if let Some(backup) = update.backup {
-                say(format!("  previous version kept as {}", backup.display()));
-            }
-        }
-        Ok(FixOutcome::SecretsGenerated { names }) => say(format!("  generated into the keychain: {}", join(&names))),
-        Ok(FixOutcome::ContainerStopped { container }) => say(format!("  stopped {container}")),
-        Ok(FixOutcome::Reclaimed { freed, items }) => say(format!("  removed {items} item(s), freed {}", human_bytes(freed))),
+        Ok(outcome) => say(format!("  {}", outcome.summary())),
         Err(e) => say(format!("  failed: {e}")),
-    }
-}
-
-fn join(items: &[String]) -> String {
-    if items.is_empty() {
-        "none".into()
-    } else {
-        items.join(", ")
     }
 }
 

@@ -33,7 +33,11 @@ pub async fn cmd_envs(workspace: Option<&Path>, args: EnvsArgs) -> Result<ExitCo
     if args.json {
         print_json(&Listing { workspace: &workspace.root, schema: &workspace.schema_path, environments: &summaries })?;
     } else {
-        outln!("{} environments in {}\n", summaries.len(), workspace.schema_path.display());
+        outln!("{} environments in {}", summaries.len(), workspace.schema_path.display());
+        if let Some(first) = environments::suggested(&summaries) {
+            outln!("New here? Start with `stackpilot up {first}`.");
+        }
+        outln!();
         for summary in &summaries {
             print_summary(summary);
         }
@@ -66,6 +70,9 @@ fn print_summary(env: &EnvironmentSummary) {
         needs.push(format!("{disk} disk"));
     }
     outln!("  requires: {}", needs.join(", "));
+    for lack in &env.lacks {
+        outln!("  {}", crate::paint::paint("31", &format!("not on this machine: {lack}")));
+    }
     outln!("  compose:  {}", env.compose_files.join(" + "));
     if !env.profiles.is_empty() {
         outln!("  profiles: {}", env.profiles.join(", "));

@@ -40,19 +40,24 @@ fn parse_deadline(text: &str) -> Result<Duration, String> {
     stackpilot_core::schema::Timeout::parse(text).map(|t| t.0)
 }
 
-/// Restart one service of a running environment
+/// Restart one service of a running environment, or all of them
 #[derive(Debug, Args)]
 pub struct RestartArgs {
     /// Environment, e.g. dev
     environment: String,
-    /// Service to restart
-    service: String,
+    /// Service to restart (default: every service of the environment)
+    service: Option<String>,
 }
 
 fn open(workspace: Option<&Path>, env: &str) -> Result<Workspace, Failure> {
     let workspace = Workspace::resolve(workspace).map_err(|e| Failure::of(&e))?;
     workspace.environment(env).map_err(|e| Failure::of(&e))?;
     Ok(workspace)
+}
+
+/// The environment `name` of `workspace`.
+fn env<'a>(workspace: &'a Workspace, name: &'a str) -> Result<stackpilot_core::Env<'a>, Failure> {
+    workspace.env(name).map_err(|e| Failure::of(&e))
 }
 
 pub async fn cmd_down(workspace: Option<&Path>, args: DownArgs) -> Result<ExitCode, Failure> {
@@ -63,7 +68,7 @@ pub async fn cmd_down(workspace: Option<&Path>, args: DownArgs) -> Result<ExitCo
         return Ok(ExitCode::from(crate::failure::EXIT_CHECK_FAILED));
     }
     let deadline = args.timeout.unwrap_or_else(compose::lifecycle_deadline);
-    stack::down(&workspace, &args.environment, DownOptions { volumes: args.volumes, deadline })
+    stack::down(env(&workspace, &args.environment)?, DownOptions { volumes: args.volumes, deadline })
         .await
         .map_err(|e| Failure::of(&e))?;
     outln!("{} is down{}.", args.environment, if args.volumes { ", volumes deleted" } else { " (volumes kept)" });
@@ -73,14 +78,23 @@ pub async fn cmd_down(workspace: Option<&Path>, args: DownArgs) -> Result<ExitCo
 pub async fn cmd_stop(workspace: Option<&Path>, args: StopArgs) -> Result<ExitCode, Failure> {
     let workspace = open(workspace, &args.environment)?;
     let deadline = args.timeout.unwrap_or_else(compose::lifecycle_deadline);
-    stack::stop(&workspace, &args.environment, deadline).await.map_err(|e| Failure::of(&e))?;
+    stack::stop(env(&workspace, &args.environment)?, deadline).await.map_err(|e| Failure::of(&e))?;
     outln!("{} is stopped; `stackpilot up {}` starts it again.", args.environment, args.environment);
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn cmd_restart(workspace: Option<&Path>, args: RestartArgs) -> Result<ExitCode, Failure> {
     let workspace = open(workspace, &args.environment)?;
-    stack::restart(&workspace, &args.environment, &args.service).await.map_err(|e| Failure::of(&e))?;
-    outln!("Restarted {} of {}.", args.service, args.environment);
+    let env = env(&workspace, &args.environment)?;
+    match &args.service {
+        Some(service) => {
+            stack::restart(env, service).await.map_err(|e| Failure::of(&e))?;
+            outln!("Restarted {service} of {}.", args.environment);
+        }
+        None => {
+            stack::restart_all(env).await.map_err(|e| Failure::of(&e))?;
+            outln!("Restarted every service of {}.", args.environment);
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

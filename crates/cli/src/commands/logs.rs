@@ -29,26 +29,32 @@ pub struct LogsArgs {
 
 pub async fn cmd_logs(workspace: Option<&Path>, args: LogsArgs) -> Result<ExitCode, Failure> {
     let workspace = Workspace::resolve(workspace).map_err(|e| Failure::of(&e))?;
-    workspace.environment(&args.environment).map_err(|e| Failure::of(&e))?;
+    let env = workspace.env(&args.environment).map_err(|e| Failure::of(&e))?;
     if let Some(service) = &args.service {
-        stack::known_service(&workspace, &args.environment, service).await.map_err(|e| match e {
-            stack::StackError::NoSuchService { .. } => Failure::of(&e),
-            e => Failure::of(&e),
-        })?;
+        stack::known_service(env, service).await.map_err(|e| Failure::of(&e))?;
     }
-    super::load_redactions(&workspace, &args.environment).await;
-    let project = workspace.schema.compose_project(&args.environment);
+    super::load_redactions(env).await;
+    let project = env.project();
     let engine = Engine::connect().await.map_err(|e| Failure::of(&e))?;
     if args.follow {
         let mut lines = logs::follow(&engine, &project, args.service.as_deref(), args.tail).await.map_err(|e| Failure::of(&e))?;
         while let Some(line) = lines.next().await {
-            let line = line.map_err(|e| Failure::of(&e))?;
-            outln!("{:<16} | {}", line.service, line.text);
+            print(&line.map_err(|e| Failure::of(&e))?);
         }
     } else {
         for line in logs::tail(&engine, &project, args.service.as_deref(), args.tail).await.map_err(|e| Failure::of(&e))? {
-            outln!("{:<16} | {}", line.service, line.text);
+            print(&line);
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A line, red when it reads as an error and yellow as a warning (on a terminal).
+fn print(line: &logs::LogLine) {
+    let text = match line.level {
+        Some(logs::Level::Error) => crate::paint::paint("31", &line.text),
+        Some(logs::Level::Warning) => crate::paint::paint("33", &line.text),
+        None => line.text.clone(),
+    };
+    outln!("{:<16} | {text}", line.service);
 }

@@ -12,8 +12,8 @@ pub mod up;
 
 /// Loads the environment's secret values so that what its containers print is redacted;
 /// says once, on stderr, when the keychain cannot be read.
-pub async fn load_redactions(workspace: &stackpilot_core::Workspace, env: &str) {
-    if let Err(e) = stackpilot_core::stack::load_redactions(workspace, env).await {
+pub async fn load_redactions(env: stackpilot_core::Env<'_>) {
+    if let Err(e) = stackpilot_core::stack::load_redactions(env).await {
         eprintln!("note: secret values in container output are not hidden here: {e}");
     }
 }

@@ -40,9 +40,9 @@ fn print_table(env: &str, services: &[ServiceStatus]) {
 
 pub async fn cmd_status(workspace: Option<&Path>, args: StatusArgs) -> Result<ExitCode, Failure> {
     let workspace = Workspace::resolve(workspace).map_err(|e| Failure::of(&e))?;
-    workspace.environment(&args.environment).map_err(|e| Failure::of(&e))?;
-    super::load_redactions(&workspace, &args.environment).await;
-    let project = workspace.schema.compose_project(&args.environment);
+    let env = workspace.env(&args.environment).map_err(|e| Failure::of(&e))?;
+    super::load_redactions(env).await;
+    let project = env.project();
     let engine = Engine::connect().await.map_err(|e| Failure::of(&e))?;
     let services = project_status(&engine, &project).await.map_err(|e| Failure::of(&e))?;
     if args.json {

@@ -42,7 +42,8 @@ fn bar(ready: usize, total: usize) -> String {
 
 pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, Failure> {
     let workspace = Workspace::resolve(workspace).map_err(|e| Failure::of(&e))?;
-    let environment = workspace.environment(&args.environment).map_err(|e| Failure::of(&e))?;
+    let env = workspace.env(&args.environment).map_err(|e| Failure::of(&e))?;
+    let environment = env.environment;
     let cancel = CancellationToken::new();
     let on_ctrl_c = cancel.clone();
     tokio::spawn(async move {
@@ -57,7 +58,8 @@ pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, 
     }
     let options = StartOptions { timeout: args.timeout, skip_checks: args.no_check };
     let cache = ModelCache::default();
-    let started = stack::start(&workspace, &args.environment, &options, &cache, cancel, |event| {
+    let mut shown_tenths = std::collections::HashMap::new();
+    let started = stack::start(env, &options, &cache, cancel, |event| {
         if !live {
             return;
         }
@@ -65,7 +67,7 @@ pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, 
             StartEvent::Check { .. } => {}
             StartEvent::Fixed { fix } => outln!("  {} {}", if fix.ok { "fixed:" } else { "fix failed:" }, fix.summary),
             StartEvent::Starting => {
-                outln!("Starting {} ({}) as project {}…", args.environment, environment.title, workspace.schema.compose_project(&args.environment))
+                outln!("Starting {} ({}) as project {}…", args.environment, environment.title, env.project())
             }
             StartEvent::Up { event: UpEvent::Step { service, step } } => {
                 let what = match step {
@@ -74,10 +76,17 @@ pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, 
                     ComposeStep::Building => "building image".to_owned(),
                     ComposeStep::Creating => "creating".to_owned(),
                     ComposeStep::Starting => "starting".to_owned(),
-                    ComposeStep::Waiting => return,
+                    ComposeStep::Waiting | ComposeStep::Downloading { .. } => return,
                     ComposeStep::Error(message) => format!("error: {message}"),
                 };
                 outln!("  {service:<20} {what}");
+            }
+            StartEvent::Up { event: UpEvent::Pull { service, current, total, words, all_words, .. } } => {
+                // A line each tenth of an image, and when it is complete.
+                let tenth = if *total == 0 { 10 } else { current.saturating_mul(10) / total };
+                if shown_tenths.insert(service.clone(), tenth) != Some(tenth) {
+                    outln!("  {service:<20} pulled {words}; all images: {all_words}");
+                }
             }
             StartEvent::Up { event: UpEvent::State { service, state, ready, elapsed_ms, ready_count, total } } => {
                 let mark = if *ready { "✓" } else { " " };

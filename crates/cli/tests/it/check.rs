@@ -83,7 +83,7 @@ fn fix_writes_the_env_file_without_asking_and_checks_again() {
     assert!(text.contains("fix Write the missing variables to the env file"), "{text}");
     let env_path = dir.path().join(".env.web");
     assert!(text.contains(&format!("This creates {}:", env_path.display())) && text.contains("+ GREETING=hello"), "the change is shown first: {text}");
-    assert!(text.contains("wrote ") && text.contains("(added: GREETING; changed: none)"), "{text}");
+    assert!(text.contains(&format!("Wrote {} (added GREETING).", env_path.display())), "{text}");
     assert!(text.contains("Checking again…"), "{text}");
     let env = std::fs::read_to_string(dir.path().join(".env.web")).expect(".env.web written");
     assert!(env.contains("GREETING=hello"), "{env}");

@@ -17,11 +17,11 @@ pub async fn compose(ctx: &CheckContext<'_>) -> CheckResult {
 pub async fn files(ctx: &CheckContext<'_>) -> CheckResult {
     let id = "compose.files";
     let title = "Compose files";
-    let files = ctx.workspace.compose_files(ctx.environment);
-    let names: Vec<String> = ctx.environment.compose.clone();
-    let problems: Vec<String> = ctx.workspace.schema.problems_of(ctx.env_name).map(ToString::to_string).collect();
+    let files = ctx.env.workspace.compose_files(ctx.env.environment);
+    let names: Vec<String> = ctx.env.environment.compose.clone();
+    let problems: Vec<String> = ctx.env.workspace.schema.problems_of(ctx.env.name).map(ToString::to_string).collect();
     if !problems.is_empty() {
-        return CheckResult::new(id, title, Fail, format!("{} cannot be used as the schema writes it", ctx.environment.title))
+        return CheckResult::new(id, title, Fail, format!("{} cannot be used as the schema writes it", ctx.env.environment.title))
             .with_details(problems);
     }
     let model = match ctx.model().await {
@@ -43,11 +43,11 @@ pub async fn files(ctx: &CheckContext<'_>) -> CheckResult {
             let mut result = CheckResult::new(id, title, Fail, message.clone()).with_details(listed);
             // A refusal about a service the schema's `services:` sets comes from the
             // generated override: point at the schema line that wrote it.
-            for (service, _) in ctx.environment.services.iter() {
+            for (service, _) in ctx.env.environment.services.iter() {
                 let named = [format!("services.{service}"), format!("service \"{service}\""), format!("service {service} ")];
                 if named.iter().any(|n| message.contains(n.as_str())) {
-                    let at = ctx.workspace.schema_line(&["environments", ctx.env_name, "services", service]);
-                    result.details.push(format!("caused by the schema's environments.{}.services.{service} at {at}", ctx.env_name));
+                    let at = ctx.env.workspace.schema_line(&["environments", ctx.env.name, "services", service]);
+                    result.details.push(format!("caused by the schema's environments.{}.services.{service} at {at}", ctx.env.name));
                 }
             }
             if let Some(variable) = missing_required(&e.to_string()) {

@@ -9,18 +9,13 @@ use tokio::sync::OnceCell;
 use crate::{
     compose::{ComposeCli, ComposeError, ComposeModel, ComposeVariable, ModelCache, ProjectSpec},
     engine::{Engine, EngineError, EngineFacts, Locality},
-    schema::Environment,
-    Workspace,
+    Env,
 };
 
 /// Inputs of one check run.
 pub struct CheckContext<'a> {
-    /// The workspace.
-    pub workspace: &'a Workspace,
-    /// Environment name.
-    pub env_name: &'a str,
-    /// The environment.
-    pub environment: &'a Environment,
+    /// The environment checked.
+    pub env: Env<'a>,
     cache: &'a ModelCache,
     engine: OnceCell<Result<Engine, Arc<EngineError>>>,
     info: OnceCell<Result<Arc<SystemInfo>, Arc<EngineError>>>,
@@ -51,12 +46,10 @@ impl Missing {
 }
 
 impl<'a> CheckContext<'a> {
-    /// A context for checking `env_name` of `workspace`; `cache` may outlive many runs.
-    pub fn new(workspace: &'a Workspace, env_name: &'a str, environment: &'a Environment, cache: &'a ModelCache) -> Self {
+    /// A context for checking `env`; `cache` may outlive many runs.
+    pub fn new(env: Env<'a>, cache: &'a ModelCache) -> Self {
         Self {
-            workspace,
-            env_name,
-            environment,
+            env,
             cache,
             engine: OnceCell::new(),
             info: OnceCell::new(),
@@ -121,8 +114,7 @@ impl<'a> CheckContext<'a> {
 
     /// The project spec, with placeholder secrets (the model's shape does not depend on their values).
     pub fn spec(&self) -> ProjectSpec {
-        ProjectSpec::of(self.workspace, self.env_name, self.environment)
-            .with_placeholder_secrets(self.workspace, self.environment)
+        ProjectSpec::with_placeholder_secrets(self.env)
     }
 
     /// The Compose model, from the cache when the inputs are unchanged.

@@ -6,11 +6,11 @@ use crate::envfiles;
 pub async fn env_file(ctx: &CheckContext<'_>) -> CheckResult {
     let id = "env.file";
     let title = "Environment file";
-    let path = ctx.workspace.env_file(ctx.env_name);
+    let path = ctx.env.workspace.env_file(ctx.env.name);
     let shown = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let expected = ctx.workspace.schema.variables_for(ctx.environment);
+    let expected = ctx.env.workspace.schema.variables_for(ctx.env.environment);
     if !path.exists() && expected.is_empty() {
-        return CheckResult::new(id, title, Pass, format!("the schema gives {} no variables to write", ctx.environment.title));
+        return CheckResult::new(id, title, Pass, format!("the schema gives {} no variables to write", ctx.env.environment.title));
     }
     if !path.exists() {
         // Compose gets the schema's values anyway: the file would only repeat them.
@@ -25,7 +25,7 @@ pub async fn env_file(ctx: &CheckContext<'_>) -> CheckResult {
         Ok(pairs) => pairs,
         Err(e) => return CheckResult::new(id, title, Fail, e.to_string()),
     };
-    let secrets = ctx.workspace.schema.secret_names(ctx.environment);
+    let secrets = ctx.env.workspace.schema.secret_names(ctx.env.environment);
     let leaked: Vec<String> = pairs.iter().filter(|(k, _)| secrets.contains(&k.as_str())).map(|(k, _)| k.clone()).collect();
     if !leaked.is_empty() {
         return CheckResult::new(id, title, Fail, format!("{shown} holds secrets in plaintext: {}", leaked.join(", ")))

@@ -119,9 +119,9 @@ pub async fn reclaim_preview(ctx: &CheckContext<'_>) -> Result<Vec<ReclaimItem>,
 /// The exact change a fix that edits the environment's env file would make, for
 /// showing before it is written (`None` for fixes that edit no file).
 pub fn env_file_change(ctx: &CheckContext<'_>, fix: &Fix) -> Result<Option<EnvFileUpdate>, FixError> {
-    let path = ctx.workspace.env_file(ctx.env_name);
+    let path = ctx.env.workspace.env_file(ctx.env.name);
     Ok(match fix {
-        Fix::GenerateEnvFile => Some(envfiles::plan(&path, &ctx.workspace.schema.variables_for(ctx.environment), &[])?),
+        Fix::GenerateEnvFile => Some(envfiles::plan(&path, &ctx.env.workspace.schema.variables_for(ctx.env.environment), &[])?),
         Fix::RemapPort { variable, to, .. } => Some(envfiles::plan(&path, &[], &[(variable.clone(), to.to_string())])?),
         _ => None,
     })
@@ -135,8 +135,8 @@ pub async fn apply(ctx: &CheckContext<'_>, fix: &Fix, confirmed: Option<&[Reclai
             Ok(FixOutcome::EnvFileWritten(envfiles::write(planned)?))
         }
         Fix::GenerateSecrets => {
-            let workspace = ctx.workspace.clone();
-            let env = ctx.env_name.to_owned();
+            let workspace = ctx.env.workspace.clone();
+            let env = ctx.env.name.to_owned();
             let generated = tokio::task::spawn_blocking(move || SecretStore::open(&workspace)?.generate_missing(&env))
                 .await
                 .map_err(|e| SecretsError::Manifest { path: "keychain task".into(), detail: e.to_string() })??;

@@ -23,7 +23,7 @@ async fn need(ctx: &CheckContext<'_>) -> Need {
         Ok(model) => (model.gpu_needs(), true),
         Err(_) => (Vec::new(), false),
     };
-    match ctx.environment.requires.gpu {
+    match ctx.env.environment.requires.gpu {
         Some(false) => Need::DeclaredNone { ignored: needs },
         Some(true) => Need::Some { needs, declared: true, model_known },
         None if needs.is_empty() => Need::None,
@@ -53,7 +53,7 @@ fn unknown_ids<'a>(needs: &'a [GpuNeed], gpus: &[Gpu]) -> Vec<(&'a str, &'a str)
 /// `: a, b` listing the workspace's environments that say they need no GPU, when any.
 fn without_gpu(ctx: &CheckContext<'_>) -> String {
     let names: Vec<&str> =
-        ctx.workspace.schema.environments.iter().filter(|(_, e)| e.requires.gpu == Some(false)).map(|(n, _)| n).collect();
+        ctx.env.workspace.schema.environments.iter().filter(|(_, e)| e.requires.gpu == Some(false)).map(|(n, _)| n).collect();
     if names.is_empty() {
         String::new()
     } else {
@@ -66,7 +66,7 @@ pub async fn gpu(ctx: &CheckContext<'_>) -> CheckResult {
     let title = "NVIDIA GPU";
     let (needs, declared, model_known) = match need(ctx).await {
         Need::DeclaredNone { ignored } if ignored.is_empty() => {
-            return CheckResult::new(id, title, Skipped, format!("{} does not need a GPU (requires.gpu: false)", ctx.environment.title))
+            return CheckResult::new(id, title, Skipped, format!("{} does not need a GPU (requires.gpu: false)", ctx.env.environment.title))
         }
         Need::DeclaredNone { ignored } => {
             return CheckResult::new(id, title, Skipped, format!("not checked: the schema says requires.gpu: false, although {} reserve(s) a GPU", services(&ignored)))
@@ -74,7 +74,7 @@ pub async fn gpu(ctx: &CheckContext<'_>) -> CheckResult {
                 .with_details(["Compose will fail to start those services on a machine without a GPU; remove `requires.gpu: false` to check".to_owned()])
         }
         Need::None => {
-            return CheckResult::new(id, title, Skipped, format!("{} does not need a GPU: no service reserves one", ctx.environment.title))
+            return CheckResult::new(id, title, Skipped, format!("{} does not need a GPU: no service reserves one", ctx.env.environment.title))
         }
         Need::Some { needs, declared, model_known } => (needs, declared, model_known),
     };
@@ -98,7 +98,7 @@ pub async fn gpu(ctx: &CheckContext<'_>) -> CheckResult {
         Ok(facts) => facts,
         Err(e) => return CheckResult::new(id, title, Fail, format!("GPU detection stopped: {e}")).with_details(asked),
     };
-    let who = if needs.is_empty() { ctx.environment.title.clone() } else { services(&needs) };
+    let who = if needs.is_empty() { ctx.env.environment.title.clone() } else { services(&needs) };
     match facts {
         GpuFacts::Devices { driver_version, cuda_version, gpus } => {
             let have: Vec<String> = gpus
@@ -147,7 +147,7 @@ pub async fn runtime(ctx: &CheckContext<'_>) -> CheckResult {
     let needs = match need(ctx).await {
         Need::Some { needs, .. } => needs,
         Need::DeclaredNone { .. } | Need::None => {
-            return CheckResult::new(id, title, Skipped, format!("{} does not need a GPU", ctx.environment.title))
+            return CheckResult::new(id, title, Skipped, format!("{} does not need a GPU", ctx.env.environment.title))
         }
     };
     let info = match ctx.info().await {

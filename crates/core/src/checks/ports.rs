@@ -213,8 +213,8 @@ pub async fn ports(ctx: &CheckContext<'_>) -> CheckResult {
         (None, false, Ok(engine)) => engine.containers(false, false).await.unwrap_or_default(),
         _ => Vec::new(),
     };
-    let own_project = ctx.workspace.schema.compose_project(ctx.env_name);
-    let sibling_prefix = format!("{}-", ctx.workspace.schema.project);
+    let own_project = ctx.env.workspace.schema.compose_project(ctx.env.name);
+    let sibling_prefix = format!("{}-", ctx.env.workspace.schema.project);
     let mut held = 0;
     let mut search = remap::Search::new(published.iter().map(|p| p.port).collect::<BTreeSet<u16>>());
     if remote {

@@ -81,7 +81,7 @@ pub async fn memory(ctx: &CheckContext<'_>) -> CheckResult {
             details.push(format!("no limit or reservation: {}", stack.unbounded.join(", ")));
         }
     }
-    let declared = ctx.environment.requires.memory.map(|m| m.0);
+    let declared = ctx.env.environment.requires.memory.map(|m| m.0);
     let reserved = stack.as_ref().map_or(0, |s| s.reservations);
     let need = declared.unwrap_or(0).max(reserved);
     if need == 0 {
@@ -94,7 +94,7 @@ pub async fn memory(ctx: &CheckContext<'_>) -> CheckResult {
     }
     let source = if declared.is_some_and(|d| d >= reserved) { "requires.memory" } else { "the services' reservations" };
     if capacity < need {
-        CheckResult::new(id, title, Fail, format!("{} needs {} of memory ({source}); the engine has {}", ctx.environment.title, human_bytes(need), human_bytes(capacity)))
+        CheckResult::new(id, title, Fail, format!("{} needs {} of memory ({source}); the engine has {}", ctx.env.environment.title, human_bytes(need), human_bytes(capacity)))
             .with_details(details)
             .with_details(["pick an environment that needs less, or run it on a larger machine (or give Docker Desktop's VM more memory)".to_owned()])
     } else if facts.available < need && engine_total.is_none_or(|e| e == facts.total) {
@@ -113,7 +113,7 @@ pub async fn disk(ctx: &CheckContext<'_>) -> CheckResult {
         Ok(info) => PathBuf::from(info.docker_root_dir.clone().unwrap_or_else(|| "/var/lib/docker".into())),
         Err(missing) => return CheckResult::new(id, title, Skipped, missing.reason()),
     };
-    let need = ctx.environment.requires.disk.map_or(MIN_DISK, |d| d.max(MIN_DISK));
+    let need = ctx.env.environment.requires.disk.map_or(MIN_DISK, |d| d.max(MIN_DISK));
     if let Some(engine) = ctx.facts().await.filter(|f| f.locality != Locality::ThisMachine) {
         // The data root is a folder of another machine (a VM, a server): a folder of the
         // same name here says nothing about it. Say what is known, never a false pass.

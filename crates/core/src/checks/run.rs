@@ -78,7 +78,7 @@ pub async fn run_checks<'a>(ctx: &'a CheckContext<'a>, mut on_result: impl FnMut
         results.push(result);
     }
     let order: Vec<&str> = CATALOGUE.iter().map(|c| c.id).collect();
-    let mut report = CheckReport::new(ctx.env_name.to_owned(), results, &order, started.elapsed().as_millis() as u64);
+    let mut report = CheckReport::new(ctx.env.name.to_owned(), results, &order, started.elapsed().as_millis() as u64);
     report.engine = ctx.facts().await.cloned();
     report
 }

@@ -6,12 +6,7 @@ use std::path::{Path, PathBuf};
 use tokio::process::Command;
 
 use super::{ComposeCli, ComposeError, GeneratedOverride};
-use crate::{
-    envfiles,
-    schema::Environment,
-    secrets::Sensitive,
-    workspace::Workspace,
-};
+use crate::{envfiles, secrets::Sensitive, workspace::Env};
 
 /// Value given to secrets when only the model's shape is needed.
 pub(crate) const PLACEHOLDER_SECRET: &str = "stackpilot-placeholder";
@@ -49,7 +44,8 @@ pub fn project_env_file(files: &[PathBuf]) -> Option<PathBuf> {
 
 impl ProjectSpec {
     /// The spec of an environment of a workspace, without secrets.
-    pub fn of(workspace: &Workspace, env_name: &str, environment: &Environment) -> Self {
+    pub fn of(env: Env<'_>) -> Self {
+        let Env { workspace, name: env_name, environment } = env;
         let mut files = workspace.compose_files(environment);
         let own = workspace.env_file(env_name);
         let env_files: Vec<PathBuf> =
@@ -92,15 +88,11 @@ impl ProjectSpec {
     }
 
     /// The spec with every secret the environment uses set to a placeholder: for
-    /// reading the model's shape (services, ports), which does not depend on secret values.
-    pub fn with_placeholder_secrets(mut self, workspace: &Workspace, environment: &Environment) -> Self {
-        self.secrets = workspace
-            .schema
-            .secret_names(environment)
-            .into_iter()
-            .map(|s| (s.to_owned(), Sensitive::new(PLACEHOLDER_SECRET.to_owned())))
-            .collect();
-        self
+    /// reading the model's shape (services, ports), which does not depend on secret
+    /// values, and for verbs on existing containers; the keychain is not needed.
+    pub fn with_placeholder_secrets(env: Env<'_>) -> Self {
+        let secrets = env.workspace.schema.secret_names(env.environment);
+        Self { secrets: secrets.into_iter().map(|s| (s.to_owned(), Sensitive::new(PLACEHOLDER_SECRET.to_owned()))).collect(), ..Self::of(env) }
     }
 
     /// The Compose command for this project, ready for a verb: the generated override

@@ -91,6 +91,12 @@ impl Keychain {
         Ok(Self { store })
     }
 
+    /// Whether the keychain answers now: opened, and asked for an entry that does not exist
+    /// (no value read, no unlock prompt for a missing entry).
+    pub fn probe() -> Result<(), KeychainError> {
+        Self::open()?.get("stackpilot-probe", "reachable").map(|_| ())
+    }
+
     /// The keychain's name on this OS, for people.
     pub fn display_name() -> &'static str {
         if cfg!(target_os = "macos") {

@@ -1,9 +1,8 @@
-//! Service logs: the last lines, or followed live.
+//! Service logs: the last lines, or followed live across restarts of the service's container.
 
-use bollard::{
-    container::LogOutput,
-    query_parameters::LogsOptionsBuilder,
-};
+use std::time::Duration;
+
+use bollard::{container::LogOutput, query_parameters::LogsOptionsBuilder, Docker};
 use futures_util::{stream, Stream, StreamExt};
 use serde::Serialize;
 
@@ -12,6 +11,40 @@ use crate::{
     secrets::redact::redact,
 };
 
+/// How often a follower looks for its service's container again after its log ended.
+const RECHECK: Duration = Duration::from_millis(500);
+
+/// How serious a line reads: from its words, for highlighting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Level {
+    /// It reports an error (`error`, `fatal`, `panic`, `exception`, `critical`).
+    Error,
+    /// It warns (`warn`, `warning`).
+    Warning,
+}
+
+impl Level {
+    /// The level of a line, if it reads as an error or a warning.
+    pub fn of(text: &str) -> Option<Self> {
+        let lower = text.to_ascii_lowercase();
+        let word = |w: &str| {
+            lower.match_indices(w).any(|(at, _)| {
+                let before = lower[..at].chars().next_back().is_none_or(|c| !c.is_ascii_alphanumeric());
+                let after = lower[at + w.len()..].chars().next().is_none_or(|c| !c.is_ascii_alphabetic());
+                before && after
+            })
+        };
+        if ["error", "fatal", "panic", "exception", "critical", "err"].iter().any(|w| word(w)) {
+            Some(Self::Error)
+        } else if ["warn", "warning"].iter().any(|w| word(w)) {
+            Some(Self::Warning)
+        } else {
+            None
+        }
+    }
+}
+
 /// One log line of one service.
 #[derive(Debug, Clone, Serialize)]
 pub struct LogLine {
@@ -19,6 +52,15 @@ pub struct LogLine {
     pub service: String,
     /// The line, with the engine's timestamp first when asked for; known secrets redacted.
     pub text: String,
+    /// Whether it reads as an error or a warning.
+    pub level: Option<Level>,
+}
+
+impl LogLine {
+    /// A line of `service`, its level read from its words.
+    pub fn new(service: &str, text: &str) -> Self {
+        Self { service: service.to_owned(), text: text.to_owned(), level: Level::of(text) }
+    }
 }
 
 async fn containers(engine: &Engine, project: &str, service: Option<&str>) -> Result<Vec<(String, String)>, EngineError> {
@@ -45,33 +87,164 @@ pub async fn tail(engine: &Engine, project: &str, service: Option<&str>, lines: 
         let mut logs = engine.docker().logs(&id, Some(options));
         while let Some(chunk) = logs.next().await {
             for line in text(chunk?).lines() {
-                out.push(LogLine { service: service.clone(), text: line.to_owned() });
+                out.push(LogLine::new(&service, line));
             }
         }
     }
     Ok(out)
 }
 
-/// Follows the logs of one service or all, with timestamps, starting from the last `lines`.
+/// A timestamp the engine puts first on a line (`2026-11-27T20:11:12.5Z`), as a key that
+/// orders correctly (the engine trims trailing zeros of the nanoseconds).
+fn time_key(line: &str) -> Option<String> {
+    let stamp = line.split_once(' ').map_or(line, |(s, _)| s);
+    let (seconds, rest) = stamp.split_once('.').unwrap_or((stamp.trim_end_matches('Z'), "Z"));
+    let fraction = rest.strip_suffix('Z')?;
+    (seconds.len() == 19 && fraction.chars().all(|c| c.is_ascii_digit())).then(|| format!("{seconds}.{fraction:0<9}"))
+}
+
+/// Follows one service's log: its container's, and on across restarts and recreations (a
+/// new container of the service is picked up), from where it stopped, with no line twice.
+struct Follower {
+    docker: Docker,
+    engine: Engine,
+    project: String,
+    service: String,
+    /// The newest line's time key; lines at or before it are not sent again.
+    last: Option<String>,
+    /// Lines to start with, the first time.
+    tail: usize,
+    live: Option<stream::BoxStream<'static, Result<LogOutput, bollard::errors::Error>>>,
+    pending: std::collections::VecDeque<LogLine>,
+}
+
+impl Follower {
+    /// The next line; waits through a restart; `None` never (the caller stops it).
+    async fn next(&mut self) -> Option<Result<LogLine, EngineError>> {
+        loop {
+            if let Some(line) = self.pending.pop_front() {
+                return Some(Ok(line));
+            }
+            if let Some(live) = self.live.as_mut() {
+                match live.next().await {
+                    Some(Ok(output)) => {
+                        for line in text(output).lines() {
+                            let key = time_key(line);
+                            if key.is_some() && self.last.is_some() && key <= self.last {
+                                continue; // sent before the restart
+                            }
+                            if key.is_some() {
+                                self.last = key;
+                            }
+                            self.pending.push_back(LogLine::new(&self.service, line));
+                        }
+                        continue;
+                    }
+                    Some(Err(e)) => {
+                        self.live = None;
+                        return Some(Err(e.into()));
+                    }
+                    None => self.live = None, // the container stopped: look for it again
+                }
+            }
+            match self.reopen().await {
+                Ok(true) => {}
+                Ok(false) => tokio::time::sleep(RECHECK).await,
+                Err(e) => {
+                    tokio::time::sleep(RECHECK).await;
+                    return Some(Err(e));
+                }
+            }
+        }
+    }
+
+    /// Opens the log of the service's running container (the newest), from the last line
+    /// sent; false when none runs yet.
+    async fn reopen(&mut self) -> Result<bool, EngineError> {
+        let first = self.last.is_none() && self.tail > 0;
+        let mut found = self.engine.project_containers(&self.project, Some(&self.service), first).await?;
+        found.sort_by_key(|c| std::cmp::Reverse(c.created.unwrap_or(0)));
+        let Some(id) = found.into_iter().find_map(|c| c.id) else { return Ok(false) };
+        let mut options = LogsOptionsBuilder::new().stdout(true).stderr(true).follow(true).timestamps(true);
+        options = match &self.last {
+            // Whole seconds: the lines of that second already sent are skipped by their key.
+            Some(key) => options.since(epoch_seconds(key).unwrap_or(0)),
+            None => options.tail(&self.tail.to_string()),
+        };
+        self.live = Some(self.docker.logs(&id, Some(options.build())).boxed());
+        if self.last.is_none() {
+            // Later openings start from the last line sent, never from the tail again.
+            self.last = Some(String::new());
+        }
+        Ok(true)
+    }
+}
+
+/// Seconds since the epoch of a time key (UTC, `YYYY-MM-DDTHH:MM:SS.fffffffff`).
+fn epoch_seconds(key: &str) -> Option<i32> {
+    let number = |range: std::ops::Range<usize>| key.get(range)?.parse::<i64>().ok();
+    let (y, m, d) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (hh, mm, ss) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    i32::try_from(days * 86_400 + hh * 3600 + mm * 60 + ss).ok()
+}
+
+/// Follows the logs of one service or all, with timestamps, starting from the last `lines`
+/// of each; a service's log goes on after its container restarts or is recreated, with
+/// neither a gap nor a line twice. Ends only when the caller stops reading.
 pub async fn follow(
     engine: &Engine,
     project: &str,
     service: Option<&str>,
     lines: usize,
 ) -> Result<impl Stream<Item = Result<LogLine, EngineError>> + 'static, EngineError> {
-    let mut streams = Vec::new();
-    for (id, service) in containers(engine, project, service).await? {
-        let options = LogsOptionsBuilder::new().stdout(true).stderr(true).follow(true).timestamps(true).tail(&lines.to_string()).build();
-        let docker = engine.docker().clone();
-        let lines = docker.logs(&id, Some(options)).flat_map(move |chunk| {
-            let service = service.clone();
-            let items: Vec<Result<LogLine, EngineError>> = match chunk {
-                Ok(output) => text(output).lines().map(|l| Ok(LogLine { service: service.clone(), text: l.to_owned() })).collect(),
-                Err(e) => vec![Err(e.into())],
-            };
-            stream::iter(items)
-        });
-        streams.push(lines.boxed());
+    let mut services: Vec<String> = containers(engine, project, service).await?.into_iter().map(|(_, s)| s).collect();
+    services.sort();
+    services.dedup();
+    let followers = services.into_iter().map(|service| {
+        let follower = Follower {
+            docker: engine.docker().clone(),
+            engine: engine.clone(),
+            project: project.to_owned(),
+            service,
+            last: None,
+            tail: lines,
+            live: None,
+            pending: Default::default(),
+        };
+        stream::unfold(follower, |mut f| async move { f.next().await.map(|item| (item, f)) }).boxed()
+    });
+    Ok(stream::select_all(followers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{epoch_seconds, time_key, Level};
+
+    #[test]
+    fn time_keys_order_as_the_times_do() {
+        let a = time_key("2026-11-27T20:11:12.5Z first").expect("key");
+        let b = time_key("2026-11-27T20:11:12.50001Z second").expect("key");
+        let c = time_key("2026-11-27T20:11:13Z third").expect("key");
+        assert!(a < b && b < c, "{a} {b} {c}");
+        assert_eq!(time_key("no timestamp here"), None);
+        assert_eq!(epoch_seconds(&c), Some(1_795_810_273));
+        assert_eq!(epoch_seconds("1970-01-01T00:00:00.000000000"), Some(0));
     }
-    Ok(stream::select_all(streams))
+
+    #[test]
+    fn errors_and_warnings_are_read_from_their_words() {
+        assert_eq!(Level::of("2026-11-27T20:11:12Z ERROR: connection refused"), Some(Level::Error));
+        assert_eq!(Level::of("fatal: cannot open /etc/worker.conf"), Some(Level::Error));
+        assert_eq!(Level::of("[WARN] slow query"), Some(Level::Warning));
+        assert_eq!(Level::of("0 errors, all good"), None, "a plural count is not an error line");
+        assert_eq!(Level::of("terror and mirrors"), None);
+        assert_eq!(Level::of("listening on :8080"), None);
+    }
 }

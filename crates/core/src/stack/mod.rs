@@ -19,10 +19,10 @@ use crate::{
     engine::EngineError,
     secrets::{SecretStore, SecretsError},
     workspace::WorkspaceError,
-    Diagnostic, Workspace,
+    Diagnostic, Env,
 };
 
-pub use control::{down, known_service, pull, restart, service_names, stop};
+pub use control::{down, known_service, pull, restart, restart_all, service_names, stop};
 pub use lock::{EnvLock, LockError};
 pub use state::ServiceState;
 pub use start::{start, AppliedFix, StartEvent, StartOptions, StartOutcome, StartReport};
@@ -108,13 +108,12 @@ impl Diagnostic for StackError {
 /// its containers print (logs, healthcheck output, exit messages) never shows them.
 /// An environment without secrets needs no keychain. Fails when the keychain cannot be
 /// read: callers then say once that lines are not redacted.
-pub async fn load_redactions(workspace: &Workspace, env_name: &str) -> Result<usize, SecretsError> {
-    let environment = workspace.environment(env_name).map_err(|e| SecretsError::Manifest { path: workspace.schema_path.clone(), detail: e.to_string() })?;
-    if workspace.schema.secret_names(environment).is_empty() {
+pub async fn load_redactions(env: Env<'_>) -> Result<usize, SecretsError> {
+    if env.workspace.schema.secret_names(env.environment).is_empty() {
         return Ok(0);
     }
-    let ws = workspace.clone();
-    let env = env_name.to_owned();
+    let ws = env.workspace.clone();
+    let env = env.name.to_owned();
     tokio::task::spawn_blocking(move || SecretStore::open(&ws)?.remember_values(&env))
         .await
         .map_err(|e| SecretsError::Manifest { path: "keychain task".into(), detail: e.to_string() })?
@@ -122,12 +121,11 @@ pub async fn load_redactions(workspace: &Workspace, env_name: &str) -> Result<us
 
 /// The full spec of an environment for Compose calls that run it: generated override
 /// written, secrets loaded from the keychain into the child environment.
-pub async fn prepare(workspace: &Workspace, env_name: &str) -> Result<ProjectSpec, StackError> {
-    let environment = workspace.environment(env_name)?;
-    let mut spec = ProjectSpec::of(workspace, env_name, environment);
-    if !workspace.schema.secret_names(environment).is_empty() {
-        let ws = workspace.clone();
-        let env = env_name.to_owned();
+pub async fn prepare(env: Env<'_>) -> Result<ProjectSpec, StackError> {
+    let mut spec = ProjectSpec::of(env);
+    if !env.workspace.schema.secret_names(env.environment).is_empty() {
+        let ws = env.workspace.clone();
+        let env = env.name.to_owned();
         spec.secrets = tokio::task::spawn_blocking(move || SecretStore::open(&ws)?.load(&env))
             .await
             .map_err(|e| SecretsError::Manifest { path: "keychain task".into(), detail: e.to_string() })??;

@@ -13,7 +13,7 @@ use super::{up, StackError, UpEvent, UpOptions, UpReport};
 use crate::{
     checks::{self, CheckContext, CheckReport, CheckResult, CheckStatus},
     compose::{ComposeModel, ModelCache},
-    Workspace,
+    Env,
 };
 
 /// How to start.
@@ -104,9 +104,8 @@ fn is_system(result: &CheckResult) -> bool {
 
 /// Runs the checks; applies every offered fix that [`applies_without_asking`]
 /// (checks::Fix::applies_without_asking), then checks again once.
-async fn gate(workspace: &Workspace, env_name: &str, cache: &ModelCache, on_event: &mut impl FnMut(&StartEvent)) -> Result<Gate, StackError> {
-    let environment = workspace.environment(env_name)?;
-    let ctx = CheckContext::new(workspace, env_name, environment, cache);
+async fn gate(env: Env<'_>, cache: &ModelCache, on_event: &mut impl FnMut(&StartEvent)) -> Result<Gate, StackError> {
+    let ctx = CheckContext::new(env, cache);
     let report = checks::run_checks(&ctx, |result| on_event(&StartEvent::Check { result: result.clone() })).await;
     // With Docker or Compose missing nothing can start: change nothing (no secret generated
     // for a start that cannot happen).
@@ -133,7 +132,7 @@ async fn gate(workspace: &Workspace, env_name: &str, cache: &ModelCache, on_even
         applied.push(done);
     }
     // Checked again on what the fixes wrote (the cache sees the changed env file).
-    let ctx = CheckContext::new(workspace, env_name, environment, cache);
+    let ctx = CheckContext::new(env, cache);
     let report = checks::run_checks(&ctx, |result| on_event(&StartEvent::Check { result: result.clone() })).await;
     let model = ctx.model().await.as_ref().ok().cloned();
     Ok(Gate { report, applied, model })
@@ -142,8 +141,7 @@ async fn gate(workspace: &Workspace, env_name: &str, cache: &ModelCache, on_even
 /// Starts `env_name` the one way both front ends do: see the module's description.
 /// `cache` may be shared with earlier check runs (the app keeps one).
 pub async fn start(
-    workspace: &Workspace,
-    env_name: &str,
+    env: Env<'_>,
     options: &StartOptions,
     cache: &ModelCache,
     cancel: CancellationToken,
@@ -154,11 +152,11 @@ pub async fn start(
     let (checks, applied, model) = if options.skip_checks {
         (None, Vec::new(), None)
     } else {
-        let gate = gate(workspace, env_name, cache, &mut on_event).await?;
+        let gate = gate(env, cache, &mut on_event).await?;
         let failed: Vec<CheckResult> = gate.report.results.iter().filter(|r| r.status == CheckStatus::Fail).cloned().collect();
         if !failed.is_empty() {
             let names: Vec<&str> = failed.iter().map(|r| r.id).collect();
-            let summary = format!("{env_name} cannot start: {} check(s) failed ({})", failed.len(), names.join(", "));
+            let summary = format!("{} cannot start: {} check(s) failed ({})", env.name, failed.len(), names.join(", "));
             // Docker or Compose missing is a system component's failure, the rest a problem.
             let system = failed.iter().any(is_system);
             let kind = if system { crate::Kind::System } else { crate::Kind::Problem };
@@ -168,6 +166,6 @@ pub async fn start(
     };
     on_event(&StartEvent::Starting);
     let up_options = UpOptions { timeout: options.timeout, model };
-    let report = up(workspace, env_name, &up_options, cancel, |event| on_event(&StartEvent::Up { event: event.clone() })).await?;
+    let report = up(env, &up_options, cancel, |event| on_event(&StartEvent::Up { event: event.clone() })).await?;
     Ok(StartReport { checks, applied, outcome: StartOutcome::Started { report } })
 }

@@ -23,7 +23,7 @@ use crate::{
     engine::{events::project_events, Engine},
     secrets::redact::redact,
     time::now_ns,
-    Workspace,
+    Env,
 };
 
 /// How long a start may take when the schema does not say.
@@ -52,6 +52,23 @@ pub enum UpEvent {
         service: String,
         /// The step.
         step: ComposeStep,
+    },
+    /// Bytes of a service's image pulled so far, and of all images of the start.
+    Pull {
+        /// Service.
+        service: String,
+        /// Its image's bytes so far.
+        current: u64,
+        /// Its image's bytes to pull (grows while layers are announced).
+        total: u64,
+        /// All images' bytes so far.
+        all_current: u64,
+        /// All images' bytes to pull.
+        all_total: u64,
+        /// The service's in words: `12.3 MB of 40.0 MB (30 %)`.
+        words: String,
+        /// All images' in words.
+        all_words: String,
     },
     /// A service changed state.
     State {
@@ -161,19 +178,18 @@ impl UpOutcome {
 /// Three parts: this loop feeds Compose's progress and the engine's events to a pure
 /// [`Tracker`], which gives the verdict; [`explain`] then says what each service did.
 pub async fn up(
-    workspace: &Workspace,
-    env_name: &str,
+    env: Env<'_>,
     options: &UpOptions,
     cancel: CancellationToken,
     mut on_event: impl FnMut(&UpEvent),
 ) -> Result<UpReport, StackError> {
     let started = Instant::now();
-    let environment = workspace.environment(env_name)?;
-    let project = workspace.schema.compose_project(env_name);
+    let (environment, env_name) = (env.environment, env.name);
+    let project = env.project();
     let _lock = EnvLock::acquire(&project, "starting")?;
     let engine = Engine::connect().await?;
     let cli = ComposeCli::locate().await?;
-    let spec = prepare(workspace, env_name).await?;
+    let spec = prepare(env).await?;
     let model = match &options.model {
         Some(model) => model.clone(),
         None => std::sync::Arc::new(compose::config(&cli, &spec).await?),
@@ -199,6 +215,8 @@ pub async fn up(
 
     let mut child = spawn_compose_up(&cli, &spec, model.services.values().any(|s| s.is_built()))?;
     let mut lines = child.stderr.take().map(|e| BufReader::new(e).lines());
+    let mut reader = progress::JsonProgress::default();
+    let mut pulls = progress::Pulls::default();
     let mut compose_tail: Vec<String> = Vec::new();
     let emit_state = |tracker: &Tracker, service: &str, on_event: &mut dyn FnMut(&UpEvent)| {
         let state = tracker.services()[service].state;
@@ -229,12 +247,18 @@ pub async fn up(
                     lines = None;
                     continue;
                 };
-                let line = redact(&line);
-                compose_tail.push(line.clone());
+                let (parsed, words) = reader.read(&redact(&line), &project);
+                compose_tail.push(words);
                 if compose_tail.len() > 20 {
                     compose_tail.remove(0);
                 }
-                if let Some(p) = progress::parse(&line, &project) {
+                if let Some(p) = parsed {
+                    if let ComposeStep::Downloading { current, total } = p.step {
+                        let (all_current, all_total) = pulls.update(&p.service, current, total);
+                        let (words, all_words) = (progress::pulled_words(current, total), progress::pulled_words(all_current, all_total));
+                        on_event(&UpEvent::Pull { service: p.service, current, total, all_current, all_total, words, all_words });
+                        continue;
+                    }
                     let image = model.services.get(&p.service).and_then(|s| s.image.as_deref());
                     tracker.on_step(&p.service, &p.step, image);
                     on_event(&UpEvent::Step { service: p.service, step: p.step });
@@ -293,10 +317,11 @@ pub async fn up(
 }
 
 /// `docker compose up --detach` (with `--build` when a service builds its image), its
-/// plain progress on stderr to read.
+/// progress on stderr to read: JSON with the bytes of each pull where Compose has it.
 fn spawn_compose_up(cli: &ComposeCli, spec: &compose::ProjectSpec, build: bool) -> Result<tokio::process::Child, StackError> {
     let mut command = spec.command(cli)?;
-    command.args(["--progress", "plain", "up", "--detach"]);
+    let format = if progress::has_json_progress(&cli.version) { "json" } else { "plain" };
+    command.args(["--progress", format, "up", "--detach"]);
     if build {
         command.arg("--build");
     }

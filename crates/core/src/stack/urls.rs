@@ -76,14 +76,13 @@ pub fn urls(schema_urls: &OrderedMap<String>, model: &ComposeModel, host: &str, 
 /// The links of an environment for its dashboard: the schema's named `urls` expanded the
 /// way Compose would (shell, then env files), else a link per published TCP port; at the
 /// host where the engine publishes them. Reads the model through `cache` (no secrets needed).
-pub async fn links(workspace: &crate::Workspace, env_name: &str, cache: &crate::compose::ModelCache) -> Result<Vec<ServiceUrl>, super::StackError> {
-    let environment = workspace.environment(env_name)?;
-    let spec = crate::compose::ProjectSpec::of(workspace, env_name, environment).with_placeholder_secrets(workspace, environment);
+pub async fn links(env: crate::Env<'_>, cache: &crate::compose::ModelCache) -> Result<Vec<ServiceUrl>, super::StackError> {
+    let spec = crate::compose::ProjectSpec::with_placeholder_secrets(env);
     let cli = cache.cli().await?;
     let model = cache.model(&cli, &spec).await?;
     let host = crate::engine::endpoint::resolve().map(|e| e.published_host()).unwrap_or_else(|_| "localhost".into());
     let values = spec.values();
-    Ok(urls(&environment.urls, &model, &host, |name| values(name)))
+    Ok(urls(&env.environment.urls, &model, &host, |name| values(name)))
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ async fn check_failures(name: &str, workspace: &Workspace, has_gpu: bool) -> (us
     let mut failures = Vec::new();
     let mut runs = 0;
     for (env, environment) in workspace.schema.environments.iter() {
-        let ctx = CheckContext::new(workspace, env, environment, &cache);
+        let ctx = CheckContext::new(stackpilot_core::Env { workspace: workspace, name: env, environment: environment }, &cache);
         let mut report = checks::run_checks(&ctx, |_| {}).await;
         if report.results.iter().any(|r| r.fixes.contains(&Fix::GenerateEnvFile)) {
             if let Err(e) = checks::apply(&ctx, &Fix::GenerateEnvFile, None).await {
@@ -128,7 +128,7 @@ fn init_adopts_every_corpus_project_as_docker_compose_sees_it() {
             )
             .expect("config.json");
             let environment = workspace.environment("default").expect("default");
-            let spec = ProjectSpec::of(&workspace, "default", environment).with_placeholder_secrets(&workspace, environment);
+            let spec = ProjectSpec::with_placeholder_secrets(stackpilot_core::Env { workspace: &workspace, name: "default", environment });
             let (stdout, _) = match compose::run(&cli, &spec, &["config", "--format", "json"]).await {
                 Ok(out) => out,
                 Err(e) => {

@@ -15,7 +15,7 @@ fn runtime() -> tokio::runtime::Runtime {
 /// The spec of `name` with every secret it uses set to `value(secret)`.
 fn spec_with_secrets(workspace: &Workspace, name: &str, value: impl Fn(&str) -> String) -> ProjectSpec {
     let environment = workspace.environment(name).expect("environment exists");
-    let mut spec = ProjectSpec::of(workspace, name, environment);
+    let mut spec = ProjectSpec::of(stackpilot_core::Env { workspace: workspace, name: name, environment: environment });
     spec.secrets = workspace
         .schema
         .secret_names(environment)
@@ -71,7 +71,7 @@ fn a_missing_secret_is_named_by_compose() {
         let cli = ComposeCli::locate().await.expect("Compose v2");
         let workspace = Workspace::open(&configs_dir()).expect("configs/ is valid");
         let environment = workspace.environment("first-run").expect("first-run");
-        let spec = ProjectSpec::of(&workspace, "first-run", environment);
+        let spec = ProjectSpec::of(stackpilot_core::Env { workspace: &workspace, name: "first-run", environment: environment });
         match compose::config(&cli, &spec).await {
             Err(ComposeError::Rejected { project, message, .. }) => {
                 assert_eq!(project, "multimodal-first-run");

@@ -224,7 +224,7 @@ fn stackpilot_resolves_every_corpus_project_as_compose_does_before_and_after_eac
             let theirs: Value = serde_json::from_str(&expected_text).expect("config.json");
             let workspace = Workspace::open(&dir).unwrap_or_else(|e| panic!("{name}: {e}"));
             let environment = workspace.environment("local").expect("local");
-            let spec = ProjectSpec::of(&workspace, "local", environment);
+            let spec = ProjectSpec::of(stackpilot_core::Env { workspace: &workspace, name: "local", environment: environment });
             let before = match config_json(&cli, &spec).await {
                 Ok(v) => v,
                 Err(e) => {
@@ -239,7 +239,7 @@ fn stackpilot_resolves_every_corpus_project_as_compose_does_before_and_after_eac
                 .expect("env file written");
             assert!(update.added.contains(&"STACKPILOT_FIDELITY_PROBE".to_owned()));
             env_fixes += 1;
-            let after_env = match config_json(&cli, &ProjectSpec::of(&workspace, "local", environment)).await {
+            let after_env = match config_json(&cli, &ProjectSpec::of(stackpilot_core::Env { workspace: &workspace, name: "local", environment: environment })).await {
                 Ok(v) => v,
                 Err(e) => {
                     failures.push(format!("{name}: after writing .env.local, Compose refused the project: {e}"));
@@ -261,7 +261,7 @@ fn stackpilot_resolves_every_corpus_project_as_compose_does_before_and_after_eac
                     let Some(published) = port.published.clone() else { continue };
                     let protocol = port.protocol.clone().unwrap_or_else(|| "tcp".into());
                     let Some(_held) = hold(port.host_ip.as_deref().unwrap_or(""), &published, &protocol) else { continue };
-                    let ctx = CheckContext::new(&workspace, "local", environment, &cache);
+                    let ctx = CheckContext::new(stackpilot_core::Env { workspace: &workspace, name: "local", environment: environment }, &cache);
                     let report = checks::run_checks(&ctx, |_| {}).await;
                     let ports = report.get("ports").expect("ports ran");
                     if !ports.details.iter().any(|d| d.contains(&format!("{published}/{protocol} ({service})"))) {
@@ -275,7 +275,7 @@ fn stackpilot_resolves_every_corpus_project_as_compose_does_before_and_after_eac
                     checks::apply(&ctx, &fix, None).await.expect("remap applies");
                     remaps += 1;
                     let after_remap =
-                        config_json(&cli, &ProjectSpec::of(&workspace, "local", environment)).await.expect("after the remap");
+                        config_json(&cli, &ProjectSpec::of(stackpilot_core::Env { workspace: &workspace, name: "local", environment: environment })).await.expect("after the remap");
                     let mut moved = Vec::new();
                     differences(&after_env, &after_remap, String::new(), &mut moved);
                     let unexpected: Vec<&String> = moved
@@ -325,13 +325,13 @@ fn the_project_env_and_the_environment_env_file_reach_compose_in_order() {
             let cli = cli.clone();
             async move { compose::config(&cli, &spec).await.expect("config") }
         };
-        let before = resolve(ProjectSpec::of(&workspace, "dev", environment)).await;
+        let before = resolve(ProjectSpec::of(stackpilot_core::Env { workspace: &workspace, name: "dev", environment: environment })).await;
         let web = &before.services["web"];
         assert_eq!(web.ports[0].host_ip.as_deref(), Some("127.0.0.1"), "the project's .env still binds loopback only");
         assert_eq!(web.ports[0].published.as_deref(), Some("8081"));
 
         std::fs::write(workspace.env_file("dev"), "BOTH=from-env-file\n").expect(".env.dev");
-        let spec = ProjectSpec::of(&workspace, "dev", environment);
+        let spec = ProjectSpec::of(stackpilot_core::Env { workspace: &workspace, name: "dev", environment: environment });
         assert_eq!(spec.env_files, [root.join("deploy/.env"), workspace.env_file("dev")]);
         let (stdout, _) = compose::run(&cli, &spec, &["config", "--format", "json"]).await.expect("config");
         let json: Value = serde_json::from_slice(&stdout).expect("JSON");
