@@ -2,13 +2,17 @@
 # Benchmark: `stackpilot check ENV` against the sequential shell validator, alternating, in one run;
 # then the in-process re-check with a warm Compose model cache.
 # Usage: bench/check.sh [ENV] [RUNS]    (needs Docker running: source scripts/services.sh; start_docker)
+#        PROFILE=release bench/check.sh     the binaries people install (default: debug)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 env_name=${1:-production}
 runs=${2:-15}
-cargo build --quiet -p stackpilot-cli
-cargo build --quiet -p stackpilot-core --example recheck
-bin=target/debug/stackpilot
+profile=${PROFILE:-debug}
+flag=$([[ $profile == release ]] && echo --release || true)
+cargo build --quiet $flag -p stackpilot-cli
+cargo build --quiet $flag -p stackpilot-core --example recheck
+bin=target/$profile/stackpilot
+echo "profile: $profile"
 "$bin" check "$env_name" --workspace configs --json >/dev/null || true   # warm the engine and page cache
 python3 - "$bin" "$env_name" "$runs" <<'PY'
 import json, statistics, subprocess, sys, time
@@ -23,4 +27,4 @@ print(f"  stackpilot check            median {mo:7.1f} ms  (min {min(ours)*1000:
 print(f"  sequential shell validator  median {mt:7.1f} ms  (min {min(theirs)*1000:.1f}, max {max(theirs)*1000:.1f})")
 print(f"  ratio                       {mt / mo:.1f}x faster")
 PY
-target/debug/examples/recheck configs "$env_name" "$runs"
+target/$profile/examples/recheck configs "$env_name" "$runs"

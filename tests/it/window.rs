@@ -332,6 +332,32 @@ async fn a_new_user_fixes_a_port_generates_secrets_launches_and_watches_the_dash
         click(&client, ".dashboard-view button.start").await?;
         wait_text(&client, ".dashboard-view .fix-message", "is ready", Duration::from_secs(60)).await?;
         wait_text(&client, "tr[data-service='web'] .state-chip", "healthy", Duration::from_secs(10)).await?;
+        // A restart of db is followed in the same log pane: it says it is ready once more.
+        let ready_lines = |text: String| text.matches("db: ready to accept connections").count();
+        let before = ready_lines(content(&client, ".log-view").await?);
+        click(&client, "tr[data-service='db'] button[aria-label='Restart db']:not([disabled])").await?;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while ready_lines(content(&client, ".log-view").await?) <= before {
+            if Instant::now() > deadline {
+                return Err("the log pane did not follow db across its restart".into());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        // Reading older lines pauses following: new lines do not pull the view down, a control
+        // offers them. (The pane is made short so that these few lines overflow it, as a long log does.)
+        client
+            .execute("const v = document.querySelector('.log-view'); v.style.height = '1em'; v.style.minHeight = '0'; v.scrollTop = 0; v.dispatchEvent(new Event('scroll'));", vec![])
+            .await
+            .map_err(|e| e.to_string())?;
+        tokio::time::sleep(Duration::from_secs(1)).await; // the rows re-rendered after the first restart
+        click(&client, "tr[data-service='db'] button[aria-label='Restart db']:not([disabled])").await?;
+        let jump = wait_text(&client, ".jump-latest", "jump to the latest", Duration::from_secs(30)).await?;
+        let top = client.execute("return document.querySelector('.log-view').scrollTop", vec![]).await.map_err(|e| e.to_string())?;
+        if top.as_f64().unwrap_or(1.0) > 0.0 {
+            return Err(format!("the pane moved while paused: scrollTop {top}"));
+        }
+        shot(&client, "6c-dashboard-logs-paused").await?;
+        eprintln!("paused pane offers: {jump}");
         click(&client, ".dashboard-view button.danger").await?;
         wait_text(&client, ".dashboard-view .fix-message", "Removed", Duration::from_secs(60)).await?;
         Ok::<_, String>((ports, details, fixed, keychain, status, web, app, db, followed_after))

@@ -2,7 +2,7 @@
 import { ask } from './confirm.js';
 import { button, el, formatBytes, heading } from './format.js';
 import { renderAnsi } from './ansi.js';
-import { cancelTask, downEnvironment, environmentLinks, environmentStatus, followLogs, startEnvironment, followStats, openUrl, restartService, stopEnvironment, watchEnvironment } from './ipc.js';
+import { cancelTask, downEnvironment, engineOverview, environmentLinks, environmentStatus, followLogs, startEnvironment, followStats, openUrl, restartService, stopEnvironment, watchEnvironment } from './ipc.js';
 import { Sparkline } from './sparkline.js';
 
 const MAX_LOG_LINES = 2000;
@@ -26,6 +26,23 @@ export class DashboardView extends EventTarget {
     this.table = el('table', 'services');
     /** @type {Map<string, {cpu: Sparkline, mem: Sparkline, text: HTMLElement}>} */
     this.graphs = new Map();
+    // The whole environment: CPU on the scale of the engine's cores, memory of the engine's memory.
+    const percent = (/** @type {number} */ v) => `${v.toFixed(v < 10 ? 1 : 0)} %`;
+    this.envCpu = new Sparkline('CPU of the whole environment', percent, { width: 480, height: 96, axes: true });
+    this.envMem = new Sparkline('Memory of the whole environment', (v) => formatBytes(Math.round(v)), { width: 480, height: 96, axes: true });
+    /** @type {Map<string, import('./ipc.js').StatsSample>} */
+    this.lastSamples = new Map();
+    this.lastEnvPush = 0;
+    /** @type {{cpus: number, memory: number}} */
+    this.machine = { cpus: 1, memory: 0 };
+    const envGraphs = el('div', 'env-graphs');
+    const figure = (/** @type {string} */ caption, /** @type {Sparkline} */ graph) => {
+      const f = el('figure', 'env-graph');
+      f.append(el('figcaption', undefined, caption), graph.element);
+      return f;
+    };
+    envGraphs.append(figure('CPU, all services (100 % = one core)', this.envCpu), figure('Memory, all services', this.envMem));
+    this.envGraphs = envGraphs;
     const logs = el('section', 'logs-pane');
     const bar = el('div', 'logs-bar');
     this.filter = el('select');
@@ -77,7 +94,7 @@ export class DashboardView extends EventTarget {
       volumes,
     );
     this.actions = actions;
-    this.element.append(this.links, this.table, actions, this.message, logs);
+    this.element.append(this.links, this.envGraphs, this.table, actions, this.message, logs);
   }
 
   async load() {
@@ -139,13 +156,16 @@ export class DashboardView extends EventTarget {
         cell.textContent = uptime(cell.dataset.started ?? null);
       }
     }, 1000);
-    followLogs(this.env, null, (line) => this.#append(line)).catch((e) => { this.message.textContent = `Logs stopped: ${e.message}`; });
+    // The scale of the environment's graphs: the cores and memory of the engine's machine.
+    engineOverview().then((o) => { if (o.facts) this.machine = { cpus: o.facts.cpus || 1, memory: o.facts.memory }; }).catch(() => {});
+    followLogs(this.env, null, (lines) => this.#append(lines)).catch((e) => { this.message.textContent = `Logs stopped: ${e.message}`; });
     followStats(this.env, (sample) => {
       const g = this.graphs.get(sample.service);
       if (!g) return;
       g.cpu.push(sample.cpu_percent, 100);
       g.mem.push(sample.memory_bytes, sample.memory_limit);
       g.text.textContent = ` ${sample.cpu_percent.toFixed(1)} % · ${formatBytes(Math.round(sample.memory_bytes))}`;
+      this.#environmentSample(sample);
     }).catch(() => {});
   }
 
@@ -157,18 +177,49 @@ export class DashboardView extends EventTarget {
     clearTimeout(this.reread);
   }
 
-  /** @param {import('./ipc.js').LogLine} line */
-  #append(line) {
-    const row = el('div', line.level ? `log-line log-${line.level}` : 'log-line');
-    row.dataset.service = line.service;
-    row.append(el('span', 'log-service', line.service.padEnd(14)), document.createTextNode(' '), renderAnsi(line.text));
-    this.#show(row);
-    this.logs.append(row);
-    while (this.logs.childElementCount > MAX_LOG_LINES) this.logs.firstElementChild?.remove();
+  /**
+   * Adds a service's sample to the environment's graphs: the sums of every service's latest
+   * sample, once a second.
+   * @param {import('./ipc.js').StatsSample} sample
+   */
+  #environmentSample(sample) {
+    this.lastSamples.set(sample.service, sample);
+    const now = performance.now();
+    if (now - this.lastEnvPush < 1000) return;
+    this.lastEnvPush = now;
+    let cpu = 0;
+    let memory = 0;
+    for (const s of this.lastSamples.values()) {
+      cpu += s.cpu_percent;
+      memory += s.memory_bytes;
+    }
+    this.envCpu.push(cpu, 100 * this.machine.cpus);
+    this.envMem.push(memory, this.machine.memory || memory);
+  }
+
+  /**
+   * A batch of lines; only the newest MAX_LOG_LINES of it are drawn, and the pane keeps
+   * that many in all.
+   * @param {import('./ipc.js').LogLine[]} lines
+   */
+  #append(lines) {
+    const fragment = document.createDocumentFragment();
+    let shown = 0;
+    for (const line of lines.slice(-MAX_LOG_LINES)) {
+      const row = el('div', line.level ? `log-line log-${line.level}` : 'log-line');
+      row.dataset.service = line.service;
+      row.append(el('span', 'log-service', line.service.padEnd(14)), document.createTextNode(' '), renderAnsi(line.text));
+      this.#show(row);
+      if (!row.hidden) shown += 1;
+      fragment.append(row);
+    }
+    this.logs.append(fragment);
+    let excess = this.logs.childElementCount - MAX_LOG_LINES;
+    while (excess-- > 0) this.logs.firstElementChild?.remove();
     if (this.follow) {
       this.logs.scrollTop = this.logs.scrollHeight;
-    } else if (!row.hidden) {
-      this.unseen += 1;
+    } else if (shown) {
+      this.unseen += shown;
       this.latest.hidden = false;
       this.latest.textContent = `↓ ${this.unseen} new line${this.unseen === 1 ? '' : 's'}: jump to the latest`;
     }

@@ -173,8 +173,8 @@ export const stopEnvironment = (env) => invoke('stop_environment', { env });
 export const downEnvironment = (env, volumes) => invoke('down_environment', { env, volumes });
 /** @param {string} env @param {string | null} service one service, or null for all */
 export const restartService = (env, service) => invoke('restart_service', { env, service });
-/** @param {string} env @param {string | null} service @param {(l: LogLine) => void} onLine */
-export const followLogs = (env, service, onLine) => invoke('follow_logs', { env, service, on_line: channel(onLine) });
+/** Lines come in batches: what the engine had ready at once. @param {string} env @param {string | null} service @param {(lines: LogLine[]) => void} onLines */
+export const followLogs = (env, service, onLines) => invoke('follow_logs', { env, service, on_lines: channel(onLines) });
 /** @param {string} env @param {(s: StatsSample) => void} onSample */
 export const followStats = (env, onSample) => invoke('follow_stats', { env, on_sample: channel(onSample) });
 /** @param {string} env @returns {Promise<{label: string, url: string}[]>} */

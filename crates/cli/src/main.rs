@@ -29,14 +29,14 @@ mod prompt;
 
 use std::{path::PathBuf, process::ExitCode};
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, Parser, Subcommand};
 
 use crate::failure::Failure;
 
 /// Pick an environment of a multi-environment Compose stack, check the workstation, start it
 #[derive(Debug, Parser)]
 #[command(name = "stackpilot", version, about, long_about = None)]
-struct Cli {
+pub(crate) struct Cli {
     /// Workspace folder or schema file (default: $STACKPILOT_WORKSPACE, the nearest
     /// folder with a schema, else the built-in multimodal stack)
     #[arg(long, global = true, value_name = "DIR")]
@@ -83,9 +83,13 @@ enum Command {
     Schema(commands::schema::SchemaCommand),
     #[command(subcommand)]
     Secrets(commands::secrets::SecretsCommand),
+    Completions(commands::completions::CompletionsArgs),
+    Man(commands::completions::ManArgs),
 }
 
 fn main() -> ExitCode {
+    // A shell asking for completions (the script of `stackpilot completions SHELL`): answer and exit.
+    clap_complete::CompleteEnv::with_factory(Cli::command).var(commands::completions::COMPLETE_VAR).complete();
     let cli = Cli::parse();
     let level = match (cli.quiet, cli.verbose) {
         (true, _) => "error",
@@ -124,6 +128,8 @@ fn main() -> ExitCode {
             Command::Init(args) => commands::init::cmd_init(args).await,
             Command::Secrets(command) => commands::secrets::cmd_secrets(cli.workspace.as_deref(), command),
             Command::Schema(command) => commands::schema::cmd_schema(cli.workspace.as_deref(), command),
+            Command::Completions(args) => commands::completions::cmd_completions(args),
+            Command::Man(args) => commands::completions::cmd_man(args),
         }
     });
     match result {

@@ -73,31 +73,76 @@ pub async fn restart_service(session: State<'_, Session>, env: String, service: 
     .map_err(|e| ErrorReport::of(&e))
 }
 
-/// Follows the logs of `env` (one service or all) into `on_line` until cancelled.
+/// Follows the logs of `env` (one service or all) into `on_lines`, in batches, until cancelled.
 #[tauri::command(rename_all = "snake_case")]
-#[tracing::instrument(skip(session, on_line))]
-pub async fn follow_logs(session: State<'_, Session>, env: String, service: Option<String>, on_line: Channel<LogLine>) -> Result<(), ErrorReport> {
+#[tracing::instrument(skip(session, on_lines))]
+pub async fn follow_logs(session: State<'_, Session>, env: String, service: Option<String>, on_lines: Channel<Vec<LogLine>>) -> Result<(), ErrorReport> {
     let workspace = session.environment(&env)?;
     let cancel = session.task(Task::of(TaskKind::Logs, &env));
     if let Err(e) = stack::load_redactions(super::env(&workspace, &env)?).await {
-        let _ = on_line.send(LogLine::new("stackpilot", &format!("Secret values in these lines are not hidden: {e}")));
+        let _ = on_lines.send(vec![LogLine::new("stackpilot", &format!("Secret values in these lines are not hidden: {e}"))]);
     }
     let engine = Engine::connect().await.map_err(|e| ErrorReport::of(&e))?;
     let project = workspace.schema.compose_project(&env);
     let lines = stack::logs::follow(&engine, &project, service.as_deref(), 200).await.map_err(|e| ErrorReport::of(&e))?;
-    forward(lines, &on_line, cancel).await
+    forward(lines, &on_lines, cancel, Some((PANE_LINES, left_out_note))).await
 }
 
-/// Sends each item of `stream` to `channel` until `cancel` or the stream ends; the first
-/// error ends it, reported.
+/// Lines the page's log pane keeps.
+const PANE_LINES: usize = 2000;
+
+/// The line that stands for `count` lines of a flood the pane would not keep.
+fn left_out_note(count: usize) -> LogLine {
+    LogLine::new("stackpilot", &format!("… {count} lines not shown here (this pane keeps the newest {PANE_LINES}; `stackpilot logs` prints them all)"))
+}
+
+/// How long items are gathered into one message to the page.
+const GATHER: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Sends the items of `stream` to `channel` gathered a tenth of a second at a time, until
+/// `cancel` or the stream ends; the first error ends it, reported. With `keep = (n, note)`,
+/// a message carries at most the newest `n` items, after `note(left out)`, and while the
+/// stream keeps flooding (a tenth of `n` or more in each message) at most a twentieth of `n`:
+/// a service printing 100,000 lines in a few seconds costs the page about `n / 2` lines a
+/// second, not 100,000 messages (`bench/log-flood.sh`).
 async fn forward<T: serde::Serialize + Clone>(
     stream: impl futures_util::Stream<Item = Result<T, stackpilot_core::engine::EngineError>>,
-    channel: &Channel<T>,
+    channel: &Channel<Vec<T>>,
     cancel: tokio_util::sync::CancellationToken,
+    keep: Option<(usize, fn(usize) -> T)>,
 ) -> Result<(), ErrorReport> {
     let mut items = Box::pin(stream.take_until(cancel.cancelled_owned()));
-    while let Some(item) = items.next().await {
-        let _ = channel.send(item.map_err(|e| ErrorReport::of(&e))?);
+    let mut flooding = false;
+    while let Some(first) = items.next().await {
+        let most = keep.map(|(most, _)| if flooding { most / 20 } else { most });
+        let mut batch = std::collections::VecDeque::new();
+        let mut left_out = 0usize;
+        let mut next = Some(first);
+        let until = tokio::time::Instant::now() + GATHER;
+        let failure = loop {
+            match next.take() {
+                Some(Ok(item)) => batch.push_back(item),
+                Some(Err(e)) => break Some(ErrorReport::of(&e)),
+                None => break None,
+            }
+            if let Some(most) = most {
+                while batch.len() > most {
+                    batch.pop_front();
+                    left_out += 1;
+                }
+            }
+            next = tokio::time::timeout_at(until, items.next()).await.ok().flatten();
+        };
+        flooding = keep.is_some_and(|(most, _)| batch.len() + left_out >= most / 10);
+        if let (Some((_, note)), true) = (keep, left_out > 0) {
+            batch.push_front(note(left_out));
+        }
+        if !batch.is_empty() {
+            let _ = channel.send(batch.into());
+        }
+        if let Some(failure) = failure {
+            return Err(failure);
+        }
     }
     Ok(())
 }
@@ -124,12 +169,12 @@ pub async fn follow_stats(session: State<'_, Session>, env: String, on_sample: C
 /// (task `watch`); the page then reads the states again.
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument(skip(session, on_change))]
-pub async fn watch_environment(session: State<'_, Session>, env: String, on_change: Channel<stackpilot_core::engine::events::ContainerEvent>) -> Result<(), ErrorReport> {
+pub async fn watch_environment(session: State<'_, Session>, env: String, on_change: Channel<Vec<stackpilot_core::engine::events::ContainerEvent>>) -> Result<(), ErrorReport> {
     let workspace = session.environment(&env)?;
     let cancel = session.task(Task::of(TaskKind::Watch, &env));
     let engine = Engine::connect().await.map_err(|e| ErrorReport::of(&e))?;
     let project = workspace.schema.compose_project(&env);
-    forward(stackpilot_core::engine::events::project_events(&engine, &project, None), &on_change, cancel).await
+    forward(stackpilot_core::engine::events::project_events(&engine, &project, None), &on_change, cancel, None).await
 }
 
 /// The links of `env`: the schema's named URLs, else its published web ports.

@@ -20,6 +20,7 @@ use crate::{
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Environment to check, e.g. dev
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::commands::completions::environment_names))]
     environment: String,
     /// Print the report as JSON (see docs/checks.md)
     #[arg(long)]

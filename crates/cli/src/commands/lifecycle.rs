@@ -14,6 +14,7 @@ use crate::{prompt::confirm, Failure};
 #[derive(Debug, Args)]
 pub struct DownArgs {
     /// Environment, e.g. dev
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::commands::completions::environment_names))]
     environment: String,
     /// Also delete the named volumes and the data in them
     #[arg(long)]
@@ -30,6 +31,7 @@ pub struct DownArgs {
 #[derive(Debug, Args)]
 pub struct StopArgs {
     /// Environment, e.g. dev
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::commands::completions::environment_names))]
     environment: String,
     /// Give up (and stop Compose) after this long, e.g. 90s or 5m (default 120s or $STACKPILOT_COMPOSE_TIMEOUT)
     #[arg(long, value_parser = parse_deadline)]
@@ -44,6 +46,7 @@ fn parse_deadline(text: &str) -> Result<Duration, String> {
 #[derive(Debug, Args)]
 pub struct RestartArgs {
     /// Environment, e.g. dev
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::commands::completions::environment_names))]
     environment: String,
     /// Service to restart (default: every service of the environment)
     service: Option<String>,

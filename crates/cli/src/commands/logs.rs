@@ -16,6 +16,7 @@ use crate::Failure;
 #[derive(Debug, Args)]
 pub struct LogsArgs {
     /// Environment, e.g. dev
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::commands::completions::environment_names))]
     environment: String,
     /// Only this service
     service: Option<String>,

@@ -1,6 +1,7 @@
 //! One module per command.
 
 pub mod check;
+pub mod completions;
 pub mod envs;
 pub mod init;
 pub mod lifecycle;

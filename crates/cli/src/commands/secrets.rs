@@ -39,6 +39,7 @@ pub enum SecretsCommand {
 #[derive(Debug, Args)]
 pub struct EnvArgs {
     /// Environment, e.g. dev
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::commands::completions::environment_names))]
     environment: String,
     /// Print JSON instead of text
     #[arg(long)]
@@ -49,6 +50,7 @@ pub struct EnvArgs {
 #[derive(Debug, Args)]
 pub struct ConfirmArgs {
     /// Environment, e.g. dev
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::commands::completions::environment_names))]
     environment: String,
     /// Do not ask for confirmation
     #[arg(long)]
@@ -59,6 +61,7 @@ pub struct ConfirmArgs {
 #[derive(Debug, Args)]
 pub struct RotateArgs {
     /// Environment, e.g. dev
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::commands::completions::environment_names))]
     environment: String,
     /// Secrets to rotate (default: all of the environment's)
     names: Vec<String>,
@@ -71,6 +74,7 @@ pub struct RotateArgs {
 #[derive(Debug, Args)]
 pub struct RevealArgs {
     /// Environment, e.g. dev
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::commands::completions::environment_names))]
     environment: String,
     /// The secret's name
     name: String,
@@ -80,6 +84,7 @@ pub struct RevealArgs {
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// Environment, e.g. dev
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::commands::completions::environment_names))]
     environment: String,
     /// File to import (default: secrets/.env.ENV.json beside the schema)
     file: Option<PathBuf>,
@@ -95,6 +100,7 @@ pub struct ImportArgs {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// Environment, e.g. dev
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::commands::completions::environment_names))]
     environment: String,
     /// Name of the Secret (default: PROJECT-ENV-secrets)
     #[arg(long)]

@@ -17,6 +17,7 @@ use crate::Failure;
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// Environment, e.g. dev
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::commands::completions::environment_names))]
     environment: String,
     /// Print JSON instead of text
     #[arg(long)]

@@ -18,6 +18,7 @@ use crate::{failure::EXIT_CHECK_FAILED, Failure};
 #[derive(Debug, Args)]
 pub struct UpArgs {
     /// Environment to start, e.g. dev
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(crate::commands::completions::environment_names))]
     environment: String,
     /// Start without running the checks first
     #[arg(long)]

@@ -2,6 +2,7 @@
 
 mod cache;
 mod check;
+mod completions;
 mod envs;
 mod lifecycle;
 mod schema_check;
