@@ -108,7 +108,19 @@ async fn content(client: &Client, css: &str) -> Step<String> {
 }
 
 async fn click(client: &Client, css: &str) -> Step<()> {
-    find(client, css, Duration::from_secs(20)).await?.click().await.map_err(|e| format!("click `{css}`: {e}"))
+    // A live screen may draw the element again between finding and clicking it: find it again.
+    let mut tries = 0;
+    loop {
+        let result = find(client, css, Duration::from_secs(20)).await?.click().await;
+        match result {
+            Ok(()) => return Ok(()),
+            Err(e) if tries < 5 && (e.to_string().contains("was not found") || e.to_string().contains("stale")) => {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => return Err(format!("click `{css}`: {e}")),
+        }
+    }
 }
 
 /// Accepts the confirmation the window shows (its modal dialog), returning its text.

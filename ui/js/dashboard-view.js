@@ -32,6 +32,8 @@ export class DashboardView extends EventTarget {
     this.envMem = new Sparkline('Memory of the whole environment', (v) => formatBytes(Math.round(v)), { width: 480, height: 96, axes: true });
     /** @type {Map<string, import('./ipc.js').StatsSample>} */
     this.lastSamples = new Map();
+    /** Whether a stop, down or restart runs now. */
+    this.busyNow = false;
     this.lastEnvPush = 0;
     /** @type {{cpus: number, memory: number}} */
     this.machine = { cpus: 1, memory: 0 };
@@ -139,6 +141,11 @@ export class DashboardView extends EventTarget {
       return row;
     });
     this.table.replaceChildren(head, ...(rows.length ? rows : [el('tr', undefined, 'Not running.')]));
+    // Rows drawn while an operation runs keep its controls held.
+    if (this.busyNow) for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (this.table.querySelectorAll('button'))) b.disabled = true;
+    // The environment's graphs count the services that run now, not those gone.
+    const present = new Set(services.filter((s) => !['exited', 'stopped', 'created', 'removed'].includes(s.state.state)).map((s) => s.service));
+    for (const service of [...this.lastSamples.keys()]) if (!present.has(service)) this.lastSamples.delete(service);
     const current = this.filter.value;
     this.filter.replaceChildren(new Option('All services', ''), ...services.map((s) => new Option(s.service, s.service)));
     this.filter.value = current;
@@ -290,6 +297,7 @@ export class DashboardView extends EventTarget {
   async #busy(doing, work, done) {
     const buttons = /** @type {HTMLButtonElement[]} */ ([...this.element.querySelectorAll('.actions button, td button')]);
     for (const b of buttons) b.disabled = true;
+    this.busyNow = true;
     this.message.classList.remove('status-fail');
     const began = performance.now();
     const tick = () => { this.message.textContent = `${doing}… ${((performance.now() - began) / 1000).toFixed(0)} s (each service's state changes above as it goes)`; };
@@ -304,7 +312,8 @@ export class DashboardView extends EventTarget {
       this.message.textContent = `${doing} failed: ${e.message}${e.hint ? ` What to do: ${e.hint}` : ''}`;
     } finally {
       clearInterval(clock);
-      for (const b of buttons) b.disabled = false;
+      this.busyNow = false;
+      for (const b of [...buttons, ...this.table.querySelectorAll('button')]) /** @type {HTMLButtonElement} */ (b).disabled = false;
     }
     await this.load().catch(() => {});
   }

@@ -58,7 +58,8 @@ function show(view, step, env) {
     else item.removeAttribute('aria-current');
     const label = item.dataset.label ?? item.textContent ?? '';
     item.dataset.label = label;
-    const leads = !here && (name === 'environments' ? Boolean(workspace) : Boolean(currentEnv && places[name]));
+    // While a start runs its screen stays: leaving it would hide a start that goes on.
+    const leads = !here && step !== 'launch' && (name === 'environments' ? Boolean(workspace) : Boolean(currentEnv && places[name]));
     if (leads) {
       const link = el('button', 'step-link', label);
       link.dataset.go = name;

@@ -101,10 +101,11 @@ const GATHER: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Sends the items of `stream` to `channel` gathered a tenth of a second at a time, until
 /// `cancel` or the stream ends; the first error ends it, reported. With `keep = (n, note)`,
-/// a message carries at most the newest `n` items, after `note(left out)`, and while the
-/// stream keeps flooding (a tenth of `n` or more in each message) at most a twentieth of `n`:
-/// a service printing 100,000 lines in a few seconds costs the page about `n / 2` lines a
-/// second, not 100,000 messages (`bench/log-flood.sh`).
+/// a message carries at most the newest `n` items, after `note(left out)`; once `n` were
+/// sent (the pane is full) and the stream keeps flooding (a tenth of `n` or more in three
+/// messages in a row), at most a twentieth of `n`: a service printing 100,000 lines in a few
+/// seconds costs the page about `n / 2` lines a second, not 100,000 messages
+/// (`bench/log-flood.sh`), while the history sent on opening and a start's burst are whole.
 async fn forward<T: serde::Serialize + Clone>(
     stream: impl futures_util::Stream<Item = Result<T, stackpilot_core::engine::EngineError>>,
     channel: &Channel<Vec<T>>,
@@ -112,9 +113,9 @@ async fn forward<T: serde::Serialize + Clone>(
     keep: Option<(usize, fn(usize) -> T)>,
 ) -> Result<(), ErrorReport> {
     let mut items = Box::pin(stream.take_until(cancel.cancelled_owned()));
-    let mut flooding = false;
+    let (mut busy, mut sent) = (0usize, 0usize);
     while let Some(first) = items.next().await {
-        let most = keep.map(|(most, _)| if flooding { most / 20 } else { most });
+        let most = keep.map(|(most, _)| if busy >= 3 && sent >= most { most / 20 } else { most });
         let mut batch = std::collections::VecDeque::new();
         let mut left_out = 0usize;
         let mut next = Some(first);
@@ -131,9 +132,13 @@ async fn forward<T: serde::Serialize + Clone>(
                     left_out += 1;
                 }
             }
+            if tokio::time::Instant::now() >= until {
+                break None;
+            }
             next = tokio::time::timeout_at(until, items.next()).await.ok().flatten();
         };
-        flooding = keep.is_some_and(|(most, _)| batch.len() + left_out >= most / 10);
+        busy = if keep.is_some_and(|(most, _)| batch.len() + left_out >= most / 10) { busy + 1 } else { 0 };
+        sent += batch.len();
         if let (Some((_, note)), true) = (keep, left_out > 0) {
             batch.push_front(note(left_out));
         }

@@ -103,23 +103,35 @@ fn time_key(line: &str) -> Option<String> {
     (seconds.len() == 19 && fraction.chars().all(|c| c.is_ascii_digit())).then(|| format!("{seconds}.{fraction:0<9}"))
 }
 
-/// Follows one service's log: its container's, and on across restarts and recreations (a
-/// new container of the service is picked up), from where it stopped, with no line twice.
+/// Follows one replica of a service: its container's log, and on across restarts and
+/// recreations (a new container with the same service and number is picked up), from where
+/// it stopped, with no line twice and none dropped.
 struct Follower {
     docker: Docker,
     engine: Engine,
     project: String,
     service: String,
-    /// The newest line's time key; lines at or before it are not sent again.
-    last: Option<String>,
+    /// `com.docker.compose.container-number` of the replica followed.
+    number: Option<String>,
+    /// Time key and text of the newest line sent, once one was.
+    last: Option<(String, String)>,
+    /// After a reopen: the replay of what was sent before is skipped up to this line.
+    resume_after: Option<(String, String)>,
+    /// Whether the log was opened once (later openings never start from the tail again).
+    opened: bool,
+    /// Seconds since the epoch of the first opening: where a later one starts when no line came.
+    opened_at: i32,
     /// Lines to start with, the first time.
     tail: usize,
     live: Option<stream::BoxStream<'static, Result<LogOutput, bollard::errors::Error>>>,
+    /// Whether the live stream gave a line since it was opened.
+    live_gave: bool,
     pending: std::collections::VecDeque<LogLine>,
 }
 
 impl Follower {
-    /// The next line; waits through a restart; `None` never (the caller stops it).
+    /// The next line; waits through a restart; `None` never (the caller stops it). An error
+    /// only when the engine itself does not answer.
     async fn next(&mut self) -> Option<Result<LogLine, EngineError>> {
         loop {
             if let Some(line) = self.pending.pop_front() {
@@ -128,23 +140,20 @@ impl Follower {
             if let Some(live) = self.live.as_mut() {
                 match live.next().await {
                     Some(Ok(output)) => {
+                        self.live_gave = true;
                         for line in text(output).lines() {
-                            let key = time_key(line);
-                            if key.is_some() && self.last.is_some() && key <= self.last {
-                                continue; // sent before the restart
-                            }
-                            if key.is_some() {
-                                self.last = key;
-                            }
-                            self.pending.push_back(LogLine::new(&self.service, line));
+                            self.take(line);
                         }
                         continue;
                     }
-                    Some(Err(e)) => {
+                    // The container went away under the request (removed, recreated): look again.
+                    Some(Err(_)) | None => {
                         self.live = None;
-                        return Some(Err(e.into()));
+                        if !std::mem::take(&mut self.live_gave) {
+                            // Ended at once (a container waiting to be restarted): do not spin.
+                            tokio::time::sleep(RECHECK).await;
+                        }
                     }
-                    None => self.live = None, // the container stopped: look for it again
                 }
             }
             match self.reopen().await {
@@ -158,24 +167,49 @@ impl Follower {
         }
     }
 
-    /// Opens the log of the service's running container (the newest), from the last line
+    /// A line read: queued, unless it is the replay of one sent before the last reopen.
+    fn take(&mut self, line: &str) {
+        let Some(key) = time_key(line) else {
+            self.pending.push_back(LogLine::new(&self.service, line));
+            return;
+        };
+        if let Some((after, text)) = &self.resume_after {
+            if key < *after || (key == *after && line == text.as_str()) {
+                return; // sent before the reopen
+            }
+            if key > *after {
+                self.resume_after = None;
+            }
+        }
+        self.last = Some((key, line.to_owned()));
+        self.pending.push_back(LogLine::new(&self.service, line));
+    }
+
+    /// Opens the log of the replica's running container (the newest), from the last line
     /// sent; false when none runs yet.
     async fn reopen(&mut self) -> Result<bool, EngineError> {
-        let first = self.last.is_none() && self.tail > 0;
-        let mut found = self.engine.project_containers(&self.project, Some(&self.service), first).await?;
+        let mut found = self.engine.project_containers(&self.project, Some(&self.service), !self.opened).await?;
+        found.retain(|c| {
+            let labels = c.labels.as_ref();
+            let label = |name: &str| labels.and_then(|l| l.get(name)).map(String::as_str);
+            let running = self.opened.then(|| c.state == Some(bollard::models::ContainerSummaryStateEnum::RUNNING)).unwrap_or(true);
+            running && label("com.docker.compose.oneoff") != Some("True") && label("com.docker.compose.container-number") == self.number.as_deref()
+        });
         found.sort_by_key(|c| std::cmp::Reverse(c.created.unwrap_or(0)));
         let Some(id) = found.into_iter().find_map(|c| c.id) else { return Ok(false) };
         let mut options = LogsOptionsBuilder::new().stdout(true).stderr(true).follow(true).timestamps(true);
-        options = match &self.last {
-            // Whole seconds: the lines of that second already sent are skipped by their key.
-            Some(key) => options.since(epoch_seconds(key).unwrap_or(0)),
-            None => options.tail(&self.tail.to_string()),
+        options = if !self.opened {
+            options.tail(&self.tail.to_string())
+        } else {
+            // Whole seconds: the replay of that second is skipped line by line in `take`.
+            self.resume_after = self.last.clone();
+            options.since(self.last.as_ref().and_then(|(key, _)| epoch_seconds(key)).unwrap_or(self.opened_at))
         };
-        self.live = Some(self.docker.logs(&id, Some(options.build())).boxed());
-        if self.last.is_none() {
-            // Later openings start from the last line sent, never from the tail again.
-            self.last = Some(String::new());
+        if !self.opened {
+            self.opened_at = i32::try_from(crate::time::now()).unwrap_or(0);
         }
+        self.opened = true;
+        self.live = Some(self.docker.logs(&id, Some(options.build())).boxed());
         Ok(true)
     }
 }
@@ -204,18 +238,34 @@ pub async fn follow(
     service: Option<&str>,
     lines: usize,
 ) -> Result<impl Stream<Item = Result<LogLine, EngineError>> + 'static, EngineError> {
-    let mut services: Vec<String> = containers(engine, project, service).await?.into_iter().map(|(_, s)| s).collect();
-    services.sort();
-    services.dedup();
-    let followers = services.into_iter().map(|service| {
+    let mut replicas: Vec<(String, Option<String>)> = engine
+        .project_containers(project, service, true)
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            let labels = c.labels?;
+            if labels.get("com.docker.compose.oneoff").map(String::as_str) == Some("True") {
+                return None; // `compose run` containers are not the service's own
+            }
+            Some((labels.get("com.docker.compose.service")?.clone(), labels.get("com.docker.compose.container-number").cloned()))
+        })
+        .collect();
+    replicas.sort();
+    replicas.dedup();
+    let followers = replicas.into_iter().map(|(service, number)| {
         let follower = Follower {
             docker: engine.docker().clone(),
             engine: engine.clone(),
             project: project.to_owned(),
             service,
+            number,
             last: None,
+            resume_after: None,
+            opened: false,
+            opened_at: 0,
             tail: lines,
             live: None,
+            live_gave: false,
             pending: Default::default(),
         };
         stream::unfold(follower, |mut f| async move { f.next().await.map(|item| (item, f)) }).boxed()

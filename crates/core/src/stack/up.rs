@@ -215,9 +215,25 @@ pub async fn up(
 
     let mut child = spawn_compose_up(&cli, &spec, model.services.values().any(|s| s.is_built()))?;
     let mut lines = child.stderr.take().map(|e| BufReader::new(e).lines());
-    let mut reader = progress::JsonProgress::default();
-    let mut pulls = progress::Pulls::default();
-    let mut compose_tail: Vec<String> = Vec::new();
+    let mut progress_state = ComposeOutput { project: project.clone(), model: model.clone(), ..ComposeOutput::default() };
+    // One line of Compose's progress: kept for the explanation, its step to the tracker and on.
+    let compose_line = |line: &str, output: &mut ComposeOutput, tracker: &mut Tracker, on_event: &mut dyn FnMut(&UpEvent)| {
+        let (parsed, words) = output.reader.read(&redact(line), &output.project);
+        output.tail.push(words);
+        if output.tail.len() > 20 {
+            output.tail.remove(0);
+        }
+        let Some(p) = parsed else { return };
+        if let ComposeStep::Downloading { current, total } = p.step {
+            let (all_current, all_total) = output.pulls.update(&p.service, current, total);
+            let (words, all_words) = (progress::pulled_words(current, total), progress::pulled_words(all_current, all_total));
+            on_event(&UpEvent::Pull { service: p.service, current, total, all_current, all_total, words, all_words });
+            return;
+        }
+        let image = output.model.services.get(&p.service).and_then(|s| s.image.as_deref());
+        tracker.on_step(&p.service, &p.step, image);
+        on_event(&UpEvent::Step { service: p.service, step: p.step });
+    };
     let emit_state = |tracker: &Tracker, service: &str, on_event: &mut dyn FnMut(&UpEvent)| {
         let state = tracker.services()[service].state;
         let (ready_count, total) = tracker.counts();
@@ -247,24 +263,15 @@ pub async fn up(
                     lines = None;
                     continue;
                 };
-                let (parsed, words) = reader.read(&redact(&line), &project);
-                compose_tail.push(words);
-                if compose_tail.len() > 20 {
-                    compose_tail.remove(0);
-                }
-                if let Some(p) = parsed {
-                    if let ComposeStep::Downloading { current, total } = p.step {
-                        let (all_current, all_total) = pulls.update(&p.service, current, total);
-                        let (words, all_words) = (progress::pulled_words(current, total), progress::pulled_words(all_current, all_total));
-                        on_event(&UpEvent::Pull { service: p.service, current, total, all_current, all_total, words, all_words });
-                        continue;
-                    }
-                    let image = model.services.get(&p.service).and_then(|s| s.image.as_deref());
-                    tracker.on_step(&p.service, &p.step, image);
-                    on_event(&UpEvent::Step { service: p.service, step: p.step });
-                }
+                compose_line(&line, &mut progress_state, &mut tracker, &mut on_event);
             }
             status = child.wait(), if !tracker.compose_done() => {
+                // What Compose printed last explains a failure: read it to its end first.
+                if let Some(rest) = lines.as_mut() {
+                    while let Ok(Ok(Some(line))) = tokio::time::timeout(Duration::from_millis(500), rest.next_line()).await {
+                        compose_line(&line, &mut progress_state, &mut tracker, &mut on_event);
+                    }
+                }
                 let exit = status.map(|s| s.success()).map_err(|e| e.to_string());
                 if exit == Ok(true) {
                     // Containers that were already up produce no events: read them once.
@@ -274,7 +281,7 @@ pub async fn up(
                         }
                     }
                 }
-                tracker.on_compose_exit(exit, &compose_tail);
+                tracker.on_compose_exit(exit, &progress_state.tail);
             }
             event = events.next() => {
                 match event {
@@ -314,6 +321,17 @@ pub async fn up(
         urls,
         elapsed_ms,
     })
+}
+
+/// What is read from Compose's progress during one start.
+#[derive(Default)]
+struct ComposeOutput {
+    project: String,
+    model: std::sync::Arc<compose::ComposeModel>,
+    reader: progress::JsonProgress,
+    pulls: progress::Pulls,
+    /// The last lines, in words, to explain a failure.
+    tail: Vec<String>,
 }
 
 /// `docker compose up --detach` (with `--build` when a service builds its image), its
