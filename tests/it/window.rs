@@ -331,6 +331,24 @@ async fn a_new_user_fixes_a_port_generates_secrets_launches_and_watches_the_dash
         let db = text(&client, "tr[data-service='db'] .state-chip").await?;
         tokio::time::sleep(Duration::from_millis(2500)).await; // let the graphs draw a few samples
         shot(&client, "6-dashboard").await?;
+        // The environment's graphs have axes (the scale's top and 0, 60 s ago and now) and
+        // read the value under the pointer.
+        let axes = content(&client, ".env-graphs").await?;
+        if !(axes.contains("200 %") || axes.contains("100 %")) || !axes.contains("60 s ago") || !axes.contains("now") {
+            return Err(format!("the environment's graphs lack their axes: {axes}"));
+        }
+        let reading = client
+            .execute(
+                "const g = document.querySelector('.env-graph .sparkline'); const b = g.getBoundingClientRect(); \
+                 g.dispatchEvent(new PointerEvent('pointermove', {clientX: b.right - 2, clientY: b.top + 5, bubbles: true})); \
+                 return document.querySelector('.env-graph .graph-tip').textContent;",
+                vec![],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        if !reading.as_str().unwrap_or_default().contains('%') {
+            return Err(format!("no reading under the pointer: {reading}"));
+        }
         // Stopped outside the app: the row follows within a second or two, from the engine's events.
         Command::new("docker")
             .args(["compose", "-p", &format!("fxui{}-healthy", std::process::id()), "stop", "-t", "1", "web"])
