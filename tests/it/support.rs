@@ -20,6 +20,17 @@ pub fn artifacts_dir() -> PathBuf {
     dir
 }
 
+/// A file in [`artifacts_dir`] for a helper process's output (`NAME-<pid>.log`), or nowhere
+/// when it cannot be made.
+fn artifact_log(name: &str) -> std::process::Stdio {
+    std::fs::File::create(artifacts_dir().join(format!("{name}-{}.log", std::process::id()))).map(std::process::Stdio::from).unwrap_or_else(|_| std::process::Stdio::null())
+}
+
+/// The first of `paths` that is a file: a program the test set-up installs (`what` says which).
+fn installed(paths: &[&'static str], what: &str) -> &'static str {
+    paths.iter().copied().find(|p| Path::new(p).is_file()).unwrap_or_else(|| panic!("{what} is installed (scripts/setup.sh --tests)"))
+}
+
 /// Builds the `FROM scratch` busybox-static image once (no registry needed).
 pub fn busybox_image() -> &'static str {
     static BUILT: std::sync::OnceLock<()> = std::sync::OnceLock::new();
@@ -31,10 +42,7 @@ pub fn busybox_image() -> &'static str {
         if present {
             return;
         }
-        let busybox = ["/bin/busybox", "/usr/bin/busybox"]
-            .into_iter()
-            .find(|p| Path::new(p).is_file())
-            .expect("busybox-static is installed (scripts/setup.sh --tests)");
+        let busybox = installed(&["/bin/busybox", "/usr/bin/busybox"], "busybox-static");
         let context = tempfile::tempdir().expect("tempdir");
         std::fs::copy(busybox, context.path().join("busybox")).expect("copy busybox");
         std::fs::copy(repo_root().join("tests/fixtures/busybox/Dockerfile"), context.path().join("Dockerfile"))
@@ -91,7 +99,7 @@ pub fn forward_tcp_to_unix(socket: PathBuf) -> u16 {
 /// namespace of process `pid` (a [`SecondEngine`]'s): each connection is carried by
 /// `nsenter --net busybox nc` there, bytes as they are (TLS stays end to end).
 pub fn forward_tcp_into_namespace(pid: u32, port: u16) -> u16 {
-    let busybox = ["/bin/busybox", "/usr/bin/busybox"].into_iter().find(|p| Path::new(p).is_file()).expect("busybox-static is installed (scripts/setup.sh --tests)");
+    let busybox = installed(&["/bin/busybox", "/usr/bin/busybox"], "busybox-static");
     forward(move || {
         let mut nc = Command::new("nsenter")
             .arg(format!("--net=/proc/{pid}/ns/net"))
@@ -164,7 +172,7 @@ impl SecondEngine {
             .arg("--pidfile")
             .arg(root.path().join("docker.pid"))
             .stdout(std::process::Stdio::null())
-            .stderr(std::fs::File::create(artifacts_dir().join(format!("second-dockerd-{}.log", std::process::id()))).map(std::process::Stdio::from).unwrap_or_else(|_| std::process::Stdio::null()))
+            .stderr(artifact_log("second-dockerd"))
             .spawn()
             .expect("dockerd (installed by scripts/setup.sh)");
         let engine = Self { child, _root: root, host };
@@ -277,12 +285,12 @@ impl Sshd {
         if Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n")) {
             let _ = std::fs::create_dir_all("/run/sshd");
         }
-        let sshd = ["/usr/sbin/sshd", "/usr/bin/sshd"].into_iter().find(|p| Path::new(p).is_file()).expect("sshd is installed (scripts/setup.sh --tests)");
+        let sshd = installed(&["/usr/sbin/sshd", "/usr/bin/sshd"], "sshd");
         let child = Command::new(sshd)
             .args(["-D", "-e", "-f"])
             .arg(dir.join("sshd_config"))
             .stdout(std::process::Stdio::null())
-            .stderr(std::fs::File::create(artifacts_dir().join(format!("sshd-{}.log", std::process::id()))).map(std::process::Stdio::from).unwrap_or_else(|_| std::process::Stdio::null()))
+            .stderr(artifact_log("sshd"))
             .spawn()
             .expect("sshd runs");
         let server = Self { child, root, alias };
@@ -337,12 +345,12 @@ impl Registry {
             format!("version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: {address}\n", root.path().join("data").display()),
         )
         .expect("registry config");
-        let binary = ["/usr/bin/docker-registry", "/usr/bin/registry"].into_iter().find(|p| Path::new(p).is_file()).expect("docker-registry is installed (scripts/setup.sh --tests)");
+        let binary = installed(&["/usr/bin/docker-registry", "/usr/bin/registry"], "docker-registry");
         let child = Command::new(binary)
             .arg("serve")
             .arg(&config)
             .stdout(std::process::Stdio::null())
-            .stderr(std::fs::File::create(artifacts_dir().join(format!("registry-{}.log", std::process::id()))).map(std::process::Stdio::from).unwrap_or_else(|_| std::process::Stdio::null()))
+            .stderr(artifact_log("registry"))
             .spawn()
             .expect("docker-registry runs");
         let registry = Self { child, root, address };

@@ -6,6 +6,12 @@ import { cancelTask, downEnvironment, engineOverview, environmentLinks, environm
 import { Sparkline } from './sparkline.js';
 
 const MAX_LOG_LINES = 2000;
+/** States of a service with no running container. */
+const NOT_RUNNING = ['exited', 'stopped', 'created', 'removed'];
+/** How a graph reads CPU and memory. @param {number} v */
+const percent = (v) => `${v.toFixed(v < 10 ? 1 : 0)} %`;
+/** @param {number} v */
+const bytes = (v) => formatBytes(Math.round(v));
 
 /** @param {string | null} startedAt */
 function uptime(startedAt) {
@@ -27,9 +33,8 @@ export class DashboardView extends EventTarget {
     /** @type {Map<string, {cpu: Sparkline, mem: Sparkline, text: HTMLElement}>} */
     this.graphs = new Map();
     // The whole environment: CPU on the scale of the engine's cores, memory of the engine's memory.
-    const percent = (/** @type {number} */ v) => `${v.toFixed(v < 10 ? 1 : 0)} %`;
     this.envCpu = new Sparkline('CPU of the whole environment', percent, { width: 480, height: 96, axes: true });
-    this.envMem = new Sparkline('Memory of the whole environment', (v) => formatBytes(Math.round(v)), { width: 480, height: 96, axes: true });
+    this.envMem = new Sparkline('Memory of the whole environment', bytes, { width: 480, height: 96, axes: true });
     /** @type {Map<string, import('./ipc.js').StatsSample>} */
     this.lastSamples = new Map();
     /** Whether a stop, down or restart runs now. */
@@ -95,7 +100,6 @@ export class DashboardView extends EventTarget {
       button('Down', () => this.#down(), 'danger'),
       volumes,
     );
-    this.actions = actions;
     this.element.append(this.links, this.envGraphs, this.table, actions, this.message, logs);
   }
 
@@ -121,8 +125,8 @@ export class DashboardView extends EventTarget {
         links.append(button(url, () => openUrl(url), 'link'));
       }
       const graphs = this.graphs.get(s.service) ?? {
-        cpu: new Sparkline(`CPU of ${s.service}`, (v) => `${v.toFixed(v < 10 ? 1 : 0)} %`),
-        mem: new Sparkline(`Memory of ${s.service}`, (v) => formatBytes(Math.round(v))),
+        cpu: new Sparkline(`CPU of ${s.service}`, percent),
+        mem: new Sparkline(`Memory of ${s.service}`, bytes),
         text: el('span', 'usage'),
       };
       this.graphs.set(s.service, graphs);
@@ -134,7 +138,7 @@ export class DashboardView extends EventTarget {
       const again = button('Restart', () => this.#busy(`Restarting ${s.service}`, () => restartService(this.env, s.service), `Restarted ${s.service}.`));
       again.setAttribute('aria-label', `Restart ${s.service}`);
       restart.append(again);
-      const down = ['exited', 'stopped', 'created'].includes(s.state.state);
+      const down = NOT_RUNNING.includes(s.state.state);
       const up = el('td', 'uptime', down ? '' : uptime(s.started_at));
       if (s.started_at && !down) up.dataset.started = s.started_at;
       row.append(el('td', 'service-name', s.service), el('td', 'state-chip', s.state.label), up, links, cpu, mem, restart);
@@ -144,7 +148,7 @@ export class DashboardView extends EventTarget {
     // Rows drawn while an operation runs keep its controls held.
     if (this.busyNow) for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (this.table.querySelectorAll('button'))) b.disabled = true;
     // The environment's graphs count the services that run now, not those gone.
-    const present = new Set(services.filter((s) => !['exited', 'stopped', 'created', 'removed'].includes(s.state.state)).map((s) => s.service));
+    const present = new Set(services.filter((s) => !NOT_RUNNING.includes(s.state.state)).map((s) => s.service));
     for (const service of [...this.lastSamples.keys()]) if (!present.has(service)) this.lastSamples.delete(service);
     const current = this.filter.value;
     this.filter.replaceChildren(new Option('All services', ''), ...services.map((s) => new Option(s.service, s.service)));

@@ -29,6 +29,22 @@ pub fn format_time(secs: u64) -> String {
     format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", rem / 3600, rem % 3600 / 60)
 }
 
+/// Seconds since the epoch of a UTC time written `YYYY-MM-DDTHH:MM:SS…` (what follows the
+/// seconds, a fraction or `Z`, is ignored); the inverse of [`format_time`]'s calendar.
+pub fn epoch_seconds(utc: &str) -> Option<i32> {
+    let number = |range: std::ops::Range<usize>| utc.get(range)?.parse::<i64>().ok();
+    let (y, m, d) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (hh, mm, ss) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    i32::try_from(days * 86_400 + hh * 3600 + mm * 60 + ss).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::format_time;

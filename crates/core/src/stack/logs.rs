@@ -2,13 +2,14 @@
 
 use std::time::Duration;
 
-use bollard::{container::LogOutput, query_parameters::LogsOptionsBuilder, Docker};
+use bollard::{container::LogOutput, query_parameters::LogsOptionsBuilder};
 use futures_util::{stream, Stream, StreamExt};
 use serde::Serialize;
 
 use crate::{
     engine::{Engine, EngineError},
     secrets::redact::redact,
+    time::epoch_seconds,
 };
 
 /// How often a follower looks for its service's container again after its log ended.
@@ -107,7 +108,6 @@ fn time_key(line: &str) -> Option<String> {
 /// recreations (a new container with the same service and number is picked up), from where
 /// it stopped, with no line twice and none dropped.
 struct Follower {
-    docker: Docker,
     engine: Engine,
     project: String,
     service: String,
@@ -117,10 +117,9 @@ struct Follower {
     last: Option<(String, String)>,
     /// After a reopen: the replay of what was sent before is skipped up to this line.
     resume_after: Option<(String, String)>,
-    /// Whether the log was opened once (later openings never start from the tail again).
-    opened: bool,
-    /// Seconds since the epoch of the first opening: where a later one starts when no line came.
-    opened_at: i32,
+    /// Seconds since the epoch of the first opening, once the log was opened: later openings
+    /// never start from the tail again, and start there when no line came.
+    opened_at: Option<i32>,
     /// Lines to start with, the first time.
     tail: usize,
     live: Option<stream::BoxStream<'static, Result<LogOutput, bollard::errors::Error>>>,
@@ -188,45 +187,31 @@ impl Follower {
     /// Opens the log of the replica's running container (the newest), from the last line
     /// sent; false when none runs yet.
     async fn reopen(&mut self) -> Result<bool, EngineError> {
-        let mut found = self.engine.project_containers(&self.project, Some(&self.service), !self.opened).await?;
+        let opened = self.opened_at.is_some();
+        let mut found = self.engine.project_containers(&self.project, Some(&self.service), !opened).await?;
         found.retain(|c| {
             let labels = c.labels.as_ref();
             let label = |name: &str| labels.and_then(|l| l.get(name)).map(String::as_str);
-            let running = self.opened.then(|| c.state == Some(bollard::models::ContainerSummaryStateEnum::RUNNING)).unwrap_or(true);
+            let running = !opened || c.state == Some(bollard::models::ContainerSummaryStateEnum::RUNNING);
             running && label("com.docker.compose.oneoff") != Some("True") && label("com.docker.compose.container-number") == self.number.as_deref()
         });
         found.sort_by_key(|c| std::cmp::Reverse(c.created.unwrap_or(0)));
         let Some(id) = found.into_iter().find_map(|c| c.id) else { return Ok(false) };
         let mut options = LogsOptionsBuilder::new().stdout(true).stderr(true).follow(true).timestamps(true);
-        options = if !self.opened {
-            options.tail(&self.tail.to_string())
-        } else {
-            // Whole seconds: the replay of that second is skipped line by line in `take`.
-            self.resume_after = self.last.clone();
-            options.since(self.last.as_ref().and_then(|(key, _)| epoch_seconds(key)).unwrap_or(self.opened_at))
+        options = match self.opened_at {
+            None => {
+                self.opened_at = Some(i32::try_from(crate::time::now()).unwrap_or(0));
+                options.tail(&self.tail.to_string())
+            }
+            Some(opened_at) => {
+                // Whole seconds: the replay of that second is skipped line by line in `take`.
+                self.resume_after = self.last.clone();
+                options.since(self.last.as_ref().and_then(|(key, _)| epoch_seconds(key)).unwrap_or(opened_at))
+            }
         };
-        if !self.opened {
-            self.opened_at = i32::try_from(crate::time::now()).unwrap_or(0);
-        }
-        self.opened = true;
-        self.live = Some(self.docker.logs(&id, Some(options.build())).boxed());
+        self.live = Some(self.engine.docker().logs(&id, Some(options.build())).boxed());
         Ok(true)
     }
-}
-
-/// Seconds since the epoch of a time key (UTC, `YYYY-MM-DDTHH:MM:SS.fffffffff`).
-fn epoch_seconds(key: &str) -> Option<i32> {
-    let number = |range: std::ops::Range<usize>| key.get(range)?.parse::<i64>().ok();
-    let (y, m, d) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    let (hh, mm, ss) = (number(11..13)?, number(14..16)?, number(17..19)?);
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    i32::try_from(days * 86_400 + hh * 3600 + mm * 60 + ss).ok()
 }
 
 /// Follows the logs of one service or all, with timestamps, starting from the last `lines`
@@ -254,15 +239,13 @@ pub async fn follow(
     replicas.dedup();
     let followers = replicas.into_iter().map(|(service, number)| {
         let follower = Follower {
-            docker: engine.docker().clone(),
             engine: engine.clone(),
             project: project.to_owned(),
             service,
             number,
             last: None,
             resume_after: None,
-            opened: false,
-            opened_at: 0,
+            opened_at: None,
             tail: lines,
             live: None,
             live_gave: false,
@@ -275,7 +258,8 @@ pub async fn follow(
 
 #[cfg(test)]
 mod tests {
-    use super::{epoch_seconds, time_key, Level};
+    use super::{time_key, Level};
+    use crate::time::epoch_seconds;
 
     #[test]
     fn time_keys_order_as_the_times_do() {

@@ -89,28 +89,13 @@ impl JsonProgress {
             return (self.layer(parent, id, text, &event), words);
         }
         let step = if let Some(container) = id.strip_prefix("Container ") {
-            let Some(service) = container.strip_prefix(&format!("{project}-")).and_then(|n| n.rsplit_once('-')).map(|(s, _)| s) else {
-                return (None, words);
-            };
-            let step = match if status.is_empty() { text } else { status } {
-                "Creating" | "Recreate" | "Recreating" => ComposeStep::Creating,
-                "Starting" => ComposeStep::Starting,
-                "Waiting" => ComposeStep::Waiting,
-                "Error" => ComposeStep::Error(if text == "Error" && !status.is_empty() { status.to_owned() } else { "failed".into() }),
-                _ => return (None, words),
-            };
-            Some(ProgressLine { service: service.to_owned(), step })
+            let action = if status.is_empty() { text } else { status };
+            let detail = if text == "Error" { status } else { "" };
+            container_service(container, project).zip(container_step(action, detail)).map(|(service, step)| ProgressLine { service: service.to_owned(), step })
         } else if id.is_empty() || id.starts_with("Network ") || id.starts_with("Volume ") || id.starts_with("Image ") {
             None
         } else {
-            let step = match text {
-                "Pulling" => Some(ComposeStep::Pulling),
-                "Pulled" => Some(ComposeStep::Pulled),
-                "Building" => Some(ComposeStep::Building),
-                "Error" => Some(ComposeStep::Error(status.to_owned())),
-                _ => None,
-            };
-            step.map(|step| ProgressLine { service: id.to_owned(), step })
+            image_step(text, status).map(|step| ProgressLine { service: id.to_owned(), step })
         };
         (step, words)
     }
@@ -143,33 +128,48 @@ pub struct ProgressLine {
     pub step: ComposeStep,
 }
 
+/// The service of a container Compose names `<project>-<service>-<n>`.
+fn container_service<'a>(name: &'a str, project: &str) -> Option<&'a str> {
+    Some(name.strip_prefix(project)?.strip_prefix('-')?.rsplit_once('-')?.0)
+}
+
+/// A container's step from Compose's word for it; an error's detail when Compose gave one.
+fn container_step(action: &str, detail: &str) -> Option<ComposeStep> {
+    Some(match action {
+        "Creating" | "Recreate" | "Recreating" => ComposeStep::Creating,
+        "Starting" => ComposeStep::Starting,
+        "Waiting" => ComposeStep::Waiting,
+        "Error" => ComposeStep::Error(if detail.is_empty() { "failed".into() } else { detail.to_owned() }),
+        _ => return None,
+    })
+}
+
+/// A service's image step from Compose's word for it, with the detail of an error.
+fn image_step(word: &str, detail: &str) -> Option<ComposeStep> {
+    Some(match word {
+        "Pulling" => ComposeStep::Pulling,
+        "Pulled" => ComposeStep::Pulled,
+        "Building" => ComposeStep::Building,
+        "Error" => ComposeStep::Error(detail.to_owned()),
+        _ => return None,
+    })
+}
+
 /// Reads ` Container <project>-<service>-<n>  Creating` and ` <service> Pulling` lines.
 pub fn parse(line: &str, project: &str) -> Option<ProgressLine> {
     let line = line.trim();
     if let Some(rest) = line.strip_prefix("Container ") {
         let (name, action) = rest.split_once(char::is_whitespace)?;
-        let service = name.strip_prefix(&format!("{project}-"))?.rsplit_once('-')?.0.to_owned();
-        let step = match action.trim() {
-            "Creating" | "Recreate" | "Recreating" => ComposeStep::Creating,
-            "Starting" => ComposeStep::Starting,
-            "Waiting" => ComposeStep::Waiting,
-            "Error" => ComposeStep::Error("failed".into()),
-            _ => return None,
-        };
-        return Some(ProgressLine { service, step });
+        let step = container_step(action.trim(), "")?;
+        return Some(ProgressLine { service: container_service(name, project)?.to_owned(), step });
     }
     let (service, rest) = line.split_once(' ')?;
     if service.starts_with("Network") || service.starts_with("Volume") || service.contains(':') {
         return None;
     }
-    let step = match rest.trim() {
-        r if r.starts_with("Pulling") => ComposeStep::Pulling,
-        r if r.starts_with("Pulled") => ComposeStep::Pulled,
-        r if r.starts_with("Building") => ComposeStep::Building,
-        r if r.starts_with("Error") => ComposeStep::Error(r.trim_start_matches("Error").trim().to_owned()),
-        _ => return None,
-    };
-    Some(ProgressLine { service: service.to_owned(), step })
+    let rest = rest.trim();
+    let word = ["Pulling", "Pulled", "Building", "Error"].into_iter().find(|w| rest.starts_with(w))?;
+    Some(ProgressLine { service: service.to_owned(), step: image_step(word, rest[word.len()..].trim())? })
 }
 
 #[cfg(test)]

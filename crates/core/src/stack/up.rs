@@ -215,10 +215,10 @@ pub async fn up(
 
     let mut child = spawn_compose_up(&cli, &spec, model.services.values().any(|s| s.is_built()))?;
     let mut lines = child.stderr.take().map(|e| BufReader::new(e).lines());
-    let mut progress_state = ComposeOutput { project: project.clone(), model: model.clone(), ..ComposeOutput::default() };
+    let mut progress_state = ComposeOutput::default();
     // One line of Compose's progress: kept for the explanation, its step to the tracker and on.
     let compose_line = |line: &str, output: &mut ComposeOutput, tracker: &mut Tracker, on_event: &mut dyn FnMut(&UpEvent)| {
-        let (parsed, words) = output.reader.read(&redact(line), &output.project);
+        let (parsed, words) = output.reader.read(&redact(line), &project);
         output.tail.push(words);
         if output.tail.len() > 20 {
             output.tail.remove(0);
@@ -230,7 +230,7 @@ pub async fn up(
             on_event(&UpEvent::Pull { service: p.service, current, total, all_current, all_total, words, all_words });
             return;
         }
-        let image = output.model.services.get(&p.service).and_then(|s| s.image.as_deref());
+        let image = model.services.get(&p.service).and_then(|s| s.image.as_deref());
         tracker.on_step(&p.service, &p.step, image);
         on_event(&UpEvent::Step { service: p.service, step: p.step });
     };
@@ -326,8 +326,6 @@ pub async fn up(
 /// What is read from Compose's progress during one start.
 #[derive(Default)]
 struct ComposeOutput {
-    project: String,
-    model: std::sync::Arc<compose::ComposeModel>,
     reader: progress::JsonProgress,
     pulls: progress::Pulls,
     /// The last lines, in words, to explain a failure.
