@@ -89,8 +89,9 @@ impl JsonProgress {
             return (self.layer(parent, id, text, &event), words);
         }
         let step = if let Some(container) = id.strip_prefix("Container ") {
-            let action = if status.is_empty() { text } else { status };
-            let detail = if text == "Error" { status } else { "" };
+            // Compose's word is in `status` (`Creating`), except for an error: `text` says
+            // `Error` and `status` holds what went wrong.
+            let (action, detail) = if text == "Error" { (text, status) } else if status.is_empty() { (text, "") } else { (status, "") };
             container_service(container, project).zip(container_step(action, detail)).map(|(service, step)| ProgressLine { service: service.to_owned(), step })
         } else if id.is_empty() || id.starts_with("Network ") || id.starts_with("Volume ") || id.starts_with("Image ") {
             None
@@ -190,6 +191,8 @@ mod tests {
         assert_eq!(read(r#"{"id":"a","text":"Pulled"}"#), Some(("a".into(), ComposeStep::Pulled)));
         assert_eq!(read(r#"{"id":"Network pj_default","status":"Created"}"#), None);
         assert_eq!(read(r#"{"id":"Container pj-my-db-1","status":"Creating"}"#), Some(("my-db".into(), ComposeStep::Creating)));
+        let failed = r#"{"id":"Container pj-my-db-1","text":"Error","status":"port is already allocated"}"#;
+        assert_eq!(read(failed), Some(("my-db".into(), ComposeStep::Error("port is already allocated".into()))));
         let error = r#"{"id":"hub","text":"Error","status":"Get \"https://registry-1.docker.io/v2/\": no such host"}"#;
         assert_eq!(read(error), Some(("hub".into(), ComposeStep::Error("Get \"https://registry-1.docker.io/v2/\": no such host".into()))));
         let (step, words) = progress.read(r#"{"error":true,"message":"Error response from daemon: no such host"}"#, "pj");
