@@ -47,3 +47,11 @@ export function renderAnsi(text) {
   emit(text.slice(last));
   return out;
 }
+
+/**
+ * The text a line shows, without its escape sequences (for search and copy).
+ * @param {string} text
+ */
+export function stripAnsi(text) {
+  return text.replace(ESCAPE, '');
+}

@@ -1,8 +1,8 @@
 // Dashboard: services with state, links, CPU and memory graphs; logs; restart, stop, down.
 import { ask } from './confirm.js';
 import { button, el, formatBytes, heading } from './format.js';
-import { renderAnsi } from './ansi.js';
 import { cancelTask, downEnvironment, engineOverview, environmentLinks, environmentStatus, followLogs, startEnvironment, followStats, openUrl, restartService, stopEnvironment, watchEnvironment } from './ipc.js';
+import { LogList } from './log-list.js';
 import { Sparkline } from './sparkline.js';
 
 const MAX_LOG_LINES = 2000;
@@ -64,26 +64,19 @@ export class DashboardView extends EventTarget {
     const wrapBox = el('input');
     wrapBox.type = 'checkbox';
     wrapBox.checked = true;
-    wrapBox.addEventListener('change', () => this.logs.classList.toggle('nowrap', !wrapBox.checked));
+    wrapBox.addEventListener('change', () => this.logs.setWrap(wrapBox.checked));
     wrap.append(wrapBox, document.createTextNode(' Wrap long lines'));
-    bar.append(el('h2', undefined, 'Logs'), this.filter, this.search, wrap, button('Copy', () => navigator.clipboard.writeText(this.#visibleLines().join('\n'))));
-    this.logs = el('pre', 'log-view');
-    this.logs.setAttribute('aria-live', 'off');
-    this.logs.setAttribute('aria-label', 'Log lines');
-    this.logs.tabIndex = 0;
+    bar.append(el('h2', undefined, 'Logs'), this.filter, this.search, wrap, button('Copy', () => navigator.clipboard.writeText(this.logs.text().join('\n'))));
+    this.logs = new LogList(MAX_LOG_LINES);
     // Reading older lines: new ones do not pull the view back down; a button does.
-    this.follow = true;
     this.unseen = 0;
     this.latest = button('Jump to the latest lines', () => this.#toBottom(), 'jump-latest');
     this.latest.hidden = true;
-    this.logs.addEventListener('scroll', () => {
-      this.follow = this.logs.scrollHeight - this.logs.scrollTop - this.logs.clientHeight < 24;
-      if (this.follow) this.#caughtUp();
-    });
+    this.logs.element.addEventListener('scroll', () => { if (this.logs.follow) this.#caughtUp(); });
     this.noMatch = el('p', 'no-match');
     this.noMatch.hidden = true;
     const view = el('div', 'log-wrap');
-    view.append(this.logs, this.latest);
+    view.append(this.logs.element, this.latest);
     logs.append(bar, this.noMatch, view);
     this.message = el('p', 'fix-message');
     this.message.setAttribute('aria-live', 'polite');
@@ -208,28 +201,10 @@ export class DashboardView extends EventTarget {
     this.envMem.push(memory, this.machine.memory || memory);
   }
 
-  /**
-   * A batch of lines; only the newest MAX_LOG_LINES of it are drawn, and the pane keeps
-   * that many in all.
-   * @param {import('./ipc.js').LogLine[]} lines
-   */
+  /** A batch of lines; the pane keeps the newest MAX_LOG_LINES. @param {import('./ipc.js').LogLine[]} lines */
   #append(lines) {
-    const fragment = document.createDocumentFragment();
-    let shown = 0;
-    for (const line of lines.slice(-MAX_LOG_LINES)) {
-      const row = el('div', line.level ? `log-line log-${line.level}` : 'log-line');
-      row.dataset.service = line.service;
-      row.append(el('span', 'log-service', line.service.padEnd(14)), document.createTextNode(' '), renderAnsi(line.text));
-      this.#show(row);
-      if (!row.hidden) shown += 1;
-      fragment.append(row);
-    }
-    this.logs.append(fragment);
-    let excess = this.logs.childElementCount - MAX_LOG_LINES;
-    while (excess-- > 0) this.logs.firstElementChild?.remove();
-    if (this.follow) {
-      this.logs.scrollTop = this.logs.scrollHeight;
-    } else if (shown) {
+    const shown = this.logs.append(lines);
+    if (!this.logs.follow && shown) {
       this.unseen += shown;
       this.latest.hidden = false;
       this.latest.textContent = `↓ ${this.unseen} new line${this.unseen === 1 ? '' : 's'}: jump to the latest`;
@@ -238,8 +213,7 @@ export class DashboardView extends EventTarget {
   }
 
   #toBottom() {
-    this.logs.scrollTop = this.logs.scrollHeight;
-    this.follow = true;
+    this.logs.toBottom();
     this.#caughtUp();
   }
 
@@ -250,27 +224,17 @@ export class DashboardView extends EventTarget {
 
   /** Says so when a search or filter leaves no line to show. */
   #countMatches() {
-    const any = [...this.logs.children].some((r) => !(/** @type {HTMLElement} */ (r)).hidden);
     const term = this.search.value;
     const filtering = term !== '' || this.filter.value !== '';
-    this.noMatch.hidden = any || !filtering || this.logs.childElementCount === 0;
+    this.noMatch.hidden = this.logs.shown.length > 0 || !filtering || this.logs.lines.length === 0;
     this.noMatch.textContent = term ? `No line${this.filter.value ? ` of ${this.filter.value}` : ''} matches “${term}”.` : `No lines from ${this.filter.value} yet.`;
   }
 
-  /** @param {HTMLElement} row */
-  #show(row) {
+  #applyFilter() {
     const service = this.filter.value;
     const term = this.search.value.toLowerCase();
-    row.hidden = (service !== '' && row.dataset.service !== service) || (term !== '' && !(row.textContent ?? '').toLowerCase().includes(term));
-  }
-
-  #applyFilter() {
-    for (const row of /** @type {HTMLElement[]} */ ([...this.logs.children])) this.#show(row);
+    this.logs.setFilter((line) => (service === '' || line.service === service) && (term === '' || `${line.service} ${line.plain}`.toLowerCase().includes(term)));
     this.#countMatches();
-  }
-
-  #visibleLines() {
-    return /** @type {HTMLElement[]} */ ([...this.logs.children]).filter((r) => !r.hidden).map((r) => r.textContent ?? '');
   }
 
   /** Starts what is stopped, through the same start flow as Launch (checks, fixes, gate). */

@@ -102,9 +102,10 @@ const GATHER: std::time::Duration = std::time::Duration::from_millis(100);
 /// Sends the items of `stream` to `channel` gathered a tenth of a second at a time, until
 /// `cancel` or the stream ends; the first error ends it, reported. With `keep = (n, note)`,
 /// a message carries at most the newest `n` items, after `note(left out)`; once `n` were
-/// sent (the pane is full) and the stream keeps flooding (a tenth of `n` or more in three
-/// messages in a row), at most a twentieth of `n`: a service printing 100,000 lines in a few
-/// seconds costs the page about `n / 2` lines a second, not 100,000 messages
+/// sent (the pane is full) and the stream keeps flooding (a tenth of `n` or more in a
+/// message), at most a fortieth of `n`: a service printing 100,000 lines in a few seconds
+/// costs the page about `n / 4` lines a second in messages small enough to be handed over
+/// directly rather than fetched, not 100,000 messages
 /// (`bench/log-flood.sh`), while the history sent on opening and a start's burst are whole.
 async fn forward<T: serde::Serialize + Clone>(
     stream: impl futures_util::Stream<Item = Result<T, stackpilot_core::engine::EngineError>>,
@@ -115,7 +116,7 @@ async fn forward<T: serde::Serialize + Clone>(
     let mut items = Box::pin(stream.take_until(cancel.cancelled_owned()));
     let (mut busy, mut sent) = (0usize, 0usize);
     while let Some(first) = items.next().await {
-        let most = keep.map(|(most, _)| if busy >= 3 && sent >= most { most / 20 } else { most });
+        let most = keep.map(|(most, _)| if busy >= 1 && sent >= most { most / 40 } else { most });
         let mut batch = std::collections::VecDeque::new();
         let mut left_out = 0usize;
         let mut next = Some(first);
