@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs what Stackpilot needs on Debian/Ubuntu, skipping what is already there.
 #   scripts/setup.sh          what the app needs: Rust, Tauri's libraries, Docker, Compose v2, a keychain
-#   scripts/setup.sh --tests  also what the tests need: busybox-static, Xvfb, WebKitWebDriver, tauri-driver, an sshd, a registry
+#   scripts/setup.sh --package  also what building the packages needs: the Tauri CLI, rpm (to list an .rpm)
+#   scripts/setup.sh --tests  all of the above and what the tests need: busybox-static, Xvfb, WebKitWebDriver, tauri-driver, an sshd, a registry
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_tests=0
-[[ "${1:-}" == "--tests" ]] && want_tests=1
+want_package=0
+[[ "${1:-}" == "--tests" ]] && want_tests=1 && want_package=1
+[[ "${1:-}" == "--package" ]] && want_package=1
 
 say() { printf '\033[1m==>\033[0m %s\n' "$*"; }
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
@@ -18,6 +21,9 @@ packages=(
 )
 if [[ $want_tests -eq 1 ]]; then
   packages+=(busybox-static xvfb xauth x11-utils xdotool webkit2gtk-driver iproute2 util-linux openssh-server openssh-client openssl docker-registry)
+fi
+if [[ $want_package -eq 1 ]]; then
+  packages+=(rpm)
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 
@@ -67,6 +73,11 @@ fi
 if [[ $want_tests -eq 1 && ! -x .tools/typescript/node_modules/.bin/tsc ]]; then
   say "Installing TypeScript (checks the UI's JSDoc types) into .tools/typescript"
   npm install --silent --no-audit --no-fund --prefix .tools/typescript typescript@5.9.3 >/dev/null
+fi
+
+if [[ $want_package -eq 1 && ! -x .tools/tauri-cli/node_modules/.bin/tauri ]]; then
+  say "Installing the Tauri CLI 2.12.5 (builds the packages and icons) into .tools/tauri-cli"
+  npm install --silent --no-audit --no-fund --prefix .tools/tauri-cli @tauri-apps/cli@2.12.5 >/dev/null
 fi
 
 say "Set-up complete: $(docker compose version 2>/dev/null || echo 'Compose missing')"

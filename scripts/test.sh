@@ -14,6 +14,9 @@ echo "==> Type-checking the UI (tsc --checkJs --strict)"
 echo "==> Building (the first build takes about 6 minutes on 2 cores)"
 cargo build --workspace --all-targets --quiet
 
+echo "==> Building the .deb and .rpm (debug; a test installs the .deb)"
+scripts/package.sh --debug >/dev/null
+
 # A private D-Bus session with its own unlocked gnome-keyring, so the tests never
 # touch the user's own keychain; a private data folder keeps its keyring file apart.
 keyring_home=$(mktemp -d /tmp/stackpilot-test-keyring.XXXXXX)

@@ -58,12 +58,15 @@ impl Driver {
         Self { child, port, _settings: settings }
     }
 
+    /// Launches the app this build made.
     async fn open(&self, args: &[String]) -> Client {
+        self.open_program(&built_binary("stackpilot-desktop"), args).await
+    }
+
+    /// Launches `program` (e.g. the one a package installed).
+    async fn open_program(&self, program: &Path, args: &[String]) -> Client {
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": built_binary("stackpilot-desktop"), "args": args }),
-        );
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": program, "args": args }));
         let mut last = None;
         for _ in 0..3 {
             match ClientBuilder::new(HttpConnector::new())
@@ -730,4 +733,76 @@ async fn the_launch_shows_each_pull_with_its_bytes_and_a_total() {
     let (total, row) = result.expect("the launch shows the pull");
     assert!(total.starts_with("Pulling images: ") && total.contains("MB of"), "{total}");
     assert!(row.ends_with("(100 %)"), "{row}");
+}
+
+/// Runs a command as root (directly when the tests run as root, else through `sudo -n`).
+fn as_root(program: &str, args: &[&str]) -> std::process::Output {
+    let root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
+    let mut command = if root { Command::new(program) } else { Command::new("sudo") };
+    if !root {
+        command.args(["-n", program]);
+    }
+    command.args(args).output().unwrap_or_else(|e| panic!("{program}: {e}"))
+}
+
+/// The .deb `scripts/package.sh --debug` built (the test command builds it before the tests),
+/// installed with dpkg: the installed CLI answers, the app started from its desktop entry's
+/// Exec line opens its window, and `dpkg -r` leaves none of the package's files in /usr.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_deb_package_installs_runs_and_is_removed_without_a_trace() {
+    let _turn = ONE_WINDOW.lock().await;
+    let folder = repo_root().join("target/debug/bundle/deb");
+    let deb = std::fs::read_dir(&folder)
+        .ok()
+        .and_then(|entries| entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "deb")).max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok()))
+        .unwrap_or_else(|| panic!("no .deb in {}: `scripts/package.sh --debug` builds it (scripts/test.sh does)", folder.display()));
+    let _ = as_root("dpkg", &["-r", "stackpilot"]); // a previous run that stopped half-way
+    let installed = as_root("dpkg", &["-i", &deb.display().to_string()]);
+    assert!(installed.status.success(), "dpkg -i {}: {}", deb.display(), String::from_utf8_lossy(&installed.stderr));
+    let listed = Command::new("dpkg").args(["-L", "stackpilot"]).output().expect("dpkg -L");
+    let files: Vec<std::path::PathBuf> = String::from_utf8_lossy(&listed.stdout).lines().map(std::path::PathBuf::from).filter(|p| p.is_file()).collect();
+    let result = async {
+        for wanted in ["/usr/bin/stackpilot", "/usr/bin/stackpilot-desktop", "/usr/share/man/man1/stackpilot.1.gz", "/usr/share/bash-completion/completions/stackpilot", "/usr/share/icons/hicolor/128x128/apps/stackpilot-desktop.png"] {
+            if !files.iter().any(|f| f == Path::new(wanted)) {
+                return Err(format!("the package lacks {wanted}: {files:?}"));
+            }
+        }
+        let version = Command::new("/usr/bin/stackpilot").arg("--version").output().map_err(|e| e.to_string())?;
+        let version = String::from_utf8_lossy(&version.stdout).trim().to_owned();
+        let envs = Command::new("/usr/bin/stackpilot").args(["--workspace", &repo_root().join("configs").display().to_string(), "envs"]).output().map_err(|e| e.to_string())?;
+        let envs = String::from_utf8_lossy(&envs.stdout).into_owned();
+        // The desktop entry's Exec line, as a desktop environment runs it.
+        let entry = std::fs::read_to_string("/usr/share/applications/Stackpilot.desktop").map_err(|e| format!("the desktop entry: {e}"))?;
+        let exec = entry.lines().find_map(|l| l.strip_prefix("Exec=")).ok_or("the desktop entry has no Exec line")?.to_owned();
+        let icon = entry.lines().find_map(|l| l.strip_prefix("Icon=")).unwrap_or_default().to_owned();
+        let program = exec.split_whitespace().next().unwrap_or_default();
+        let program = if program.starts_with('/') { program.into() } else { Path::new("/usr/bin").join(program) };
+        let data = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let driver = Driver::start("installed", &[("XDG_DATA_HOME", data.path())], &["STACKPILOT_WORKSPACE"]);
+        let client = driver.open_program(&program, &[]).await;
+        let window = async {
+            let welcome = wait_text(&client, "main h1", "Welcome to Stackpilot", Duration::from_secs(30)).await?;
+            let title = client.title().await.map_err(|e| e.to_string())?;
+            shot(&client, "14-installed-app").await?;
+            Ok::<_, String>((welcome, title))
+        }
+        .await;
+        if window.is_err() {
+            let _ = shot(&client, "FAILED-installed").await;
+        }
+        let _ = client.close().await;
+        drop(driver);
+        let (_, title) = window?;
+        Ok::<_, String>((version, envs, exec, icon, title))
+    }
+    .await;
+    let removed = as_root("dpkg", &["-r", "stackpilot"]);
+    let (version, envs, exec, icon, title) = result.expect("the installed package works");
+    assert!(removed.status.success(), "dpkg -r: {}", String::from_utf8_lossy(&removed.stderr));
+    assert_eq!(version, format!("stackpilot {}", env!("CARGO_PKG_VERSION")));
+    assert!(envs.contains("dev") && envs.contains("first-run"), "{envs}");
+    assert_eq!((exec.as_str(), icon.as_str(), title.as_str()), ("stackpilot-desktop", "stackpilot-desktop", "Stackpilot"));
+    let left: Vec<_> = files.iter().filter(|f| f.exists()).collect();
+    assert!(left.is_empty(), "dpkg -r left these behind: {left:?}");
+    assert!(!files.is_empty());
 }
