@@ -42,6 +42,42 @@ impl Task {
     }
 }
 
+/// What a launch's command line asks for: the folder to open (`--workspace DIR`, or the
+/// folder itself as an argument, as a file manager or a second launch passes it) and the
+/// engine (`--context NAME`, `--host URL`, as the CLI has them; each also as `--flag=VALUE`).
+#[derive(Debug, Default, PartialEq)]
+pub struct LaunchArgs {
+    /// The folder to open.
+    pub workspace: Option<PathBuf>,
+    /// The engine to use.
+    pub engine: Option<stackpilot_core::engine::endpoint::Choice>,
+}
+
+impl LaunchArgs {
+    /// Reads the arguments after the program's name; what it does not know is ignored.
+    pub fn parse(args: impl Iterator<Item = OsString>) -> Self {
+        use stackpilot_core::engine::endpoint::Choice;
+        let mut args = args.peekable();
+        let mut launch = Self::default();
+        while let Some(arg) = args.next() {
+            let text = arg.to_string_lossy().into_owned();
+            let (flag, inline) = match text.split_once('=') {
+                Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
+                _ => (text, None),
+            };
+            let mut value = || inline.clone().or_else(|| args.next().map(|v| v.to_string_lossy().into_owned()));
+            match flag.as_str() {
+                "--workspace" => launch.workspace = value().map(PathBuf::from),
+                "--context" | "-c" => launch.engine = value().map(Choice::Context),
+                "--host" | "-H" => launch.engine = value().map(Choice::Host),
+                folder if !folder.starts_with('-') && !folder.is_empty() => launch.workspace = Some(PathBuf::from(folder)),
+                _ => {}
+            }
+        }
+        launch
+    }
+}
+
 /// State shared by every command of the app.
 #[derive(Default)]
 pub struct Session {
@@ -56,27 +92,11 @@ pub struct Session {
 }
 
 impl Session {
-    /// Reads `--workspace DIR` and the engine (`--context NAME`, `--host URL`, as the CLI
-    /// has them; each also as `--flag=VALUE`) from the command line, and uses the engine
-    /// given there, else the one chosen in the app last time while it still resolves.
+    /// Reads the launch's command line ([`LaunchArgs`]) and uses the engine given there, else
+    /// the one chosen in the app last time while it still resolves.
     pub fn from_args(args: impl Iterator<Item = OsString>) -> Self {
-        use stackpilot_core::engine::endpoint::{choose, resolve, Choice};
-        let mut args = args.peekable();
-        let (mut initial, mut engine) = (None, None);
-        while let Some(arg) = args.next() {
-            let text = arg.to_string_lossy().into_owned();
-            let (flag, inline) = match text.split_once('=') {
-                Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
-                _ => (text, None),
-            };
-            let mut value = || inline.clone().or_else(|| args.next().map(|v| v.to_string_lossy().into_owned()));
-            match flag.as_str() {
-                "--workspace" => initial = value().map(PathBuf::from),
-                "--context" | "-c" => engine = value().map(Choice::Context),
-                "--host" | "-H" => engine = value().map(Choice::Host),
-                _ => {}
-            }
-        }
+        use stackpilot_core::engine::endpoint::{choose, resolve};
+        let LaunchArgs { workspace, engine } = LaunchArgs::parse(args);
         if let Some(given) = engine {
             choose(Some(given));
         } else if let Some(remembered) = Recent::load().engine {
@@ -86,7 +106,7 @@ impl Session {
                 choose(None);
             }
         }
-        Self { initial, ..Self::default() }
+        Self { initial: workspace, ..Self::default() }
     }
 
     /// Re-reads a workspace from disk and makes it current.
@@ -151,5 +171,26 @@ impl Session {
                 token.cancel();
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stackpilot_core::engine::endpoint::Choice;
+
+    fn parse(args: &[&str]) -> LaunchArgs {
+        LaunchArgs::parse(args.iter().map(OsString::from))
+    }
+
+    #[test]
+    fn a_launch_reads_the_folder_given_either_way_and_the_engine() {
+        assert_eq!(parse(&["--workspace", "/p"]).workspace, Some(PathBuf::from("/p")));
+        assert_eq!(parse(&["--workspace=/p"]).workspace, Some(PathBuf::from("/p")));
+        assert_eq!(parse(&["/srv/shop"]).workspace, Some(PathBuf::from("/srv/shop")));
+        let both = parse(&["--context", "remote", "shop"]);
+        assert_eq!((both.workspace, both.engine), (Some(PathBuf::from("shop")), Some(Choice::Context("remote".into()))));
+        assert_eq!(parse(&["-H", "tcp://h:2375"]).engine, Some(Choice::Host("tcp://h:2375".into())));
+        assert_eq!(parse(&["--unknown-flag"]), LaunchArgs::default());
     }
 }

@@ -806,3 +806,75 @@ async fn the_deb_package_installs_runs_and_is_removed_without_a_trace() {
     assert!(left.is_empty(), "dpkg -r left these behind: {left:?}");
     assert!(!files.is_empty());
 }
+
+/// The usual plugins, for real: a second launch hands its folder to the running window and
+/// exits (single-instance), Help shows the log file the log plugin writes, and the window
+/// comes back at the size it was closed at (window-state).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_launch_opens_its_folder_in_the_running_window_which_logs_and_keeps_its_size() {
+    let _turn = ONE_WINDOW.lock().await;
+    let configs = repo_root().join("configs");
+    let other = fixture_workspace(free_port());
+    let (data, settings) = (tempfile::tempdir().expect("data"), tempfile::tempdir().expect("settings"));
+    let env = [("XDG_DATA_HOME", data.path()), ("XDG_CONFIG_HOME", settings.path())];
+    let driver = Driver::start("single", &env, &["STACKPILOT_WORKSPACE"]);
+    let client = driver.open(&["--workspace".into(), configs.display().to_string()]).await;
+    let result = async {
+        wait_text(&client, "main h1", "Environments of multimodal", Duration::from_secs(30)).await?;
+        // A second launch, as a file manager or a shell starts it, with a folder.
+        let mut second = Command::new(built_binary("stackpilot-desktop"))
+            .arg(other.path())
+            .envs(env)
+            .env_remove("STACKPILOT_WORKSPACE")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let exited = loop {
+            if let Some(status) = second.try_wait().map_err(|e| e.to_string())? {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = second.kill();
+                return Err("the second launch did not hand over and exit".into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        let project = format!("fxui{}", std::process::id());
+        wait_text(&client, "main h1", &format!("Environments of {project}"), Duration::from_secs(30)).await?;
+        // Help: the version and the log file, which says what happened.
+        click(&client, "#help .help-button").await?;
+        let log_file = wait_text(&client, "dialog.help .log-file", ".log", Duration::from_secs(10)).await?;
+        let about = text(&client, "dialog.help").await?;
+        shot(&client, "15-help").await?;
+        click(&client, "dialog.help button.primary").await?;
+        // The size the window is closed at comes back on the next launch.
+        client.set_window_size(900, 640).await.map_err(|e| e.to_string())?;
+        tokio::time::sleep(Duration::from_millis(1500)).await; // written half a second after
+        Ok::<_, String>((exited, log_file, about))
+    }
+    .await;
+    if result.is_err() {
+        let _ = shot(&client, "FAILED-single").await;
+    }
+    let _ = client.close().await;
+    drop(driver);
+    let (exited, log_file, about) = result.expect("a second launch hands over its folder");
+    assert!(exited.success(), "the second launch exited with {exited}");
+    assert!(about.contains(&format!("Version {}", env!("CARGO_PKG_VERSION"))), "{about}");
+    assert!(log_file.starts_with(&data.path().display().to_string()), "the log file is in the platform's log folder: {log_file}");
+    let logged = std::fs::read_to_string(&log_file).unwrap_or_else(|e| panic!("{log_file}: {e}"));
+    assert!(logged.contains("a second launch asked to open a folder"), "{logged}");
+
+    let driver = Driver::start("single-again", &env, &["STACKPILOT_WORKSPACE"]);
+    let client = driver.open(&["--workspace".into(), configs.display().to_string()]).await;
+    let size = async {
+        find(&client, "main h1", Duration::from_secs(30)).await?;
+        client.get_window_size().await.map_err(|e| e.to_string())
+    }
+    .await;
+    let _ = client.close().await;
+    drop(driver);
+    assert_eq!(size.expect("the window's size after a relaunch"), (900, 640));
+}

@@ -110,6 +110,17 @@ function channel(onMessage) {
  * @typedef {{service: string, cpu_percent: number, memory_bytes: number, memory_limit: number}} StatsSample
  */
 
+/** @typedef {{version: string, wire_version: number, log_file: string | null}} AppInfo */
+/** @returns {Promise<AppInfo>} */
+export const appInfo = () => invoke('app_info');
+/** Shows the folder of the app's log files in the file manager. @returns {Promise<void>} */
+export const openLogFolder = () => invoke('open_log_folder');
+/**
+ * Calls `onFolder` with the folder a second launch of the app was given (the app comes to
+ * the front and hands it over instead of opening a second window).
+ * @param {(folder: string) => void} onFolder
+ */
+export const onOpenFolder = (onFolder) => tauri().event.listen('open-folder', (/** @type {{payload: string}} */ e) => onFolder(e.payload));
 /** @returns {Promise<WorkspaceView>} */
 export const listEnvironments = () => invoke('list_environments');
 /** @param {string | null} path @returns {Promise<WorkspaceView>} */

@@ -4,7 +4,8 @@ import { DashboardView } from './dashboard-view.js';
 import { EnvironmentList } from './environment-list.js';
 import { ErrorPanel } from './error-panel.js';
 import { el } from './format.js';
-import { listEnvironments, openWorkspace, pickFolder, proposeAdoption, recentProjects } from './ipc.js';
+import { listEnvironments, onOpenFolder, openWorkspace, pickFolder, proposeAdoption, recentProjects } from './ipc.js';
+import { mountHelp } from './help.js';
 import { AdoptView } from './adopt-view.js';
 import { EnginePicker } from './engine-picker.js';
 import { LaunchView } from './launch-view.js';
@@ -230,3 +231,6 @@ async function boot() {
 }
 
 boot();
+mountHelp(/** @type {HTMLElement} */ (document.getElementById('help')));
+// A second launch of the app hands over the folder it was given: it opens here.
+onOpenFolder((folder) => openFolder(folder)).catch(() => {});

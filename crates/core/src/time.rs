@@ -14,6 +14,18 @@ pub fn now_ns() -> i64 {
 
 /// `YYYY-MM-DD HH:MM UTC` for a Unix time.
 pub fn format_time(secs: u64) -> String {
+    let (date, rem) = civil(secs);
+    format!("{date} {:02}:{:02} UTC", rem / 3600, rem % 3600 / 60)
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339, UTC) for a Unix time: a log line's time.
+pub fn format_timestamp(secs: u64) -> String {
+    let (date, rem) = civil(secs);
+    format!("{date}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// The `YYYY-MM-DD` of a Unix time, and the seconds since that day began.
+fn civil(secs: u64) -> (String, u64) {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     // Civil-from-days (Howard Hinnant's algorithm).
@@ -26,7 +38,7 @@ pub fn format_time(secs: u64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", rem / 3600, rem % 3600 / 60)
+    (format!("{year:04}-{month:02}-{day:02}"), rem)
 }
 
 /// Seconds since the epoch of a UTC time written `YYYY-MM-DDTHH:MM:SS…` (what follows the
@@ -47,11 +59,13 @@ pub fn epoch_seconds(utc: &str) -> Option<i32> {
 
 #[cfg(test)]
 mod tests {
-    use super::format_time;
+    use super::{epoch_seconds, format_time, format_timestamp};
 
     #[test]
     fn formats_unix_times() {
         assert_eq!(format_time(0), "1970-01-01 00:00 UTC");
         assert_eq!(format_time(1_795_710_840), "2026-11-26 16:34 UTC");
+        assert_eq!(format_timestamp(1_795_710_857), "2026-11-26T16:34:17Z");
+        assert_eq!(epoch_seconds(&format_timestamp(1_795_710_857)), Some(1_795_710_857));
     }
 }

@@ -141,19 +141,39 @@ pub async fn open_workspace(session: State<'_, Session>, path: Option<String>) -
     Ok(view(workspace, true).await)
 }
 
-/// Opens an http(s) link in the system browser.
+/// Opens an http(s) link in the system browser (the opener plugin, from here: the page is
+/// granted no opener command of its own).
 #[tauri::command(rename_all = "snake_case")]
-#[tracing::instrument]
-pub fn open_url(url: String) -> Result<(), ErrorReport> {
+#[tracing::instrument(skip(app))]
+pub fn open_url(app: tauri::AppHandle, url: String) -> Result<(), ErrorReport> {
+    use tauri_plugin_opener::OpenerExt;
     if !(url.starts_with("http://") || url.starts_with("https://")) || url.chars().any(char::is_whitespace) {
         return Err(ErrorReport { code: stackpilot_core::Code::InvalidUrl, message: format!("`{url}` is not an http(s) link"), hint: None });
     }
-    let program = if cfg!(target_os = "macos") { "open" } else if cfg!(windows) { "explorer" } else { "xdg-open" };
-    std::process::Command::new(program).arg(&url).spawn().map(|_| ()).map_err(|e| ErrorReport {
+    app.opener().open_url(&url, None::<&str>).map_err(|e| ErrorReport {
         code: stackpilot_core::Code::OpenFailed,
         message: format!("could not open {url}: {e}"),
         hint: Some("copy the link into your browser".into()),
     })
+}
+
+/// Shows the folder of the app's log files in the file manager.
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip(app))]
+pub fn open_log_folder(app: tauri::AppHandle) -> Result<(), ErrorReport> {
+    use tauri_plugin_opener::OpenerExt;
+    let folder = log_folder(&app)?;
+    app.opener().open_path(folder.display().to_string(), None::<&str>).map_err(|e| ErrorReport {
+        code: stackpilot_core::Code::OpenFailed,
+        message: format!("could not open {}: {e}", folder.display()),
+        hint: Some("open the folder in your file manager".into()),
+    })
+}
+
+/// The platform's log folder for this app.
+fn log_folder(app: &tauri::AppHandle) -> Result<PathBuf, ErrorReport> {
+    use tauri::Manager;
+    app.path().app_log_dir().map_err(|e| ErrorReport { code: stackpilot_core::Code::OpenFailed, message: format!("no log folder: {e}"), hint: None })
 }
 
 /// What the page needs to know of the app before anything else.
@@ -163,12 +183,16 @@ pub struct AppInfo {
     version: &'static str,
     /// The version of the shapes the commands send ([`stackpilot_core::WIRE_VERSION`]).
     wire_version: u32,
+    /// The app's log file (shown under Help), when the platform has a log folder.
+    log_file: Option<String>,
 }
 
-/// The app's version and wire version; the page checks the latter before its first call.
+/// The app's version, wire version and log file; the page checks the wire version before
+/// its first call.
 #[tauri::command(rename_all = "snake_case")]
-pub fn app_info() -> AppInfo {
-    AppInfo { version: env!("CARGO_PKG_VERSION"), wire_version: stackpilot_core::WIRE_VERSION }
+pub fn app_info(app: tauri::AppHandle) -> AppInfo {
+    let log_file = log_folder(&app).ok().map(|dir| dir.join(format!("{}.log", crate::LOG_FILE)).display().to_string());
+    AppInfo { version: env!("CARGO_PKG_VERSION"), wire_version: stackpilot_core::WIRE_VERSION, log_file }
 }
 
 /// The engine in use (endpoint, facts or why it cannot be used) and the docker CLI's contexts.
