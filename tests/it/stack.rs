@@ -524,3 +524,63 @@ fn up_first_run_goes_from_nothing_to_the_start_in_one_command() {
     let env_file = std::fs::read_to_string(workspace.join(".env.first-run")).expect("env file");
     assert!(env_file.starts_with(&ports), "the person's lines are kept as they were:\n{env_file}");
 }
+
+/// Streaming outputs are NDJSON, one document a line and nothing else on stdout:
+/// `logs --json` (a log line a line) and `status --watch --json` (the status, then each change).
+#[tokio::test]
+async fn streaming_outputs_are_one_json_document_a_line() {
+    let (dir, workspace) = fixtures("ndjson", &[]);
+    let (report, _) = start(&workspace, "chatty", None).await;
+    assert!(matches!(report.outcome, UpOutcome::Ready), "{:?}", report.outcome);
+    let cli = |args: &[&str]| {
+        let mut command = Command::new(built_binary("stackpilot"));
+        command.arg("--workspace").arg(dir.path()).args(args).env_remove("STACKPILOT_WORKSPACE");
+        command
+    };
+    tokio::time::sleep(Duration::from_millis(1500)).await; // a line every tenth of a second
+    let logs = cli(&["logs", "chatty", "--json", "--tail", "20"]).output().expect("logs runs");
+    let parse = |line: &str| serde_json::from_str::<serde_json::Value>(line).unwrap_or_else(|e| panic!("not one JSON document: {e}: {line:?}"));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&logs.stdout).lines().map(parse).collect();
+
+    let mut watch = cli(&["status", "chatty", "--watch", "--json"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("status --watch runs");
+    let (sender, received) = std::sync::mpsc::channel();
+    let stdout = watch.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let first = received.recv_timeout(Duration::from_secs(20)).expect("the status line");
+    let container = report.running.first().cloned().expect("a container");
+    let restarted = Command::new("docker").args(["restart", "-t", "1", &container]).output().expect("docker restart");
+    let mut changes = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while changes.len() < 2 && Instant::now() < deadline {
+        if let Ok(line) = received.recv_timeout(Duration::from_millis(500)) {
+            changes.push(line);
+        }
+    }
+    let _ = watch.kill();
+    let _ = watch.wait();
+    down(&workspace, "chatty").await;
+
+    assert!(lines.len() >= 10, "{lines:?}");
+    for line in &lines {
+        assert_eq!(line["version"], 1, "{line}");
+        assert_eq!(line["service"], "talker", "{line}");
+        assert!(line["text"].as_str().is_some_and(|t| t.contains("line ") || t.contains("warn ")), "{line}");
+    }
+    assert!(lines.iter().any(|l| l["level"] == "warning"), "stderr's warnings are marked: {lines:?}");
+    assert!(restarted.status.success());
+    let first = parse(&first);
+    assert_eq!((first["version"].as_u64(), first["kind"].as_str()), (Some(1), Some("status")), "{first}");
+    assert_eq!(first["services"][0]["service"], "talker", "{first}");
+    assert!(!changes.is_empty(), "a change after the restart");
+    for change in changes.iter().map(|l| parse(l)) {
+        assert_eq!((change["version"].as_u64(), change["kind"].as_str(), change["service"].as_str()), (Some(1), Some("event"), Some("talker")), "{change}");
+        assert!(change["action"].is_string(), "{change}");
+    }
+}

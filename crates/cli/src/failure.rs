@@ -40,12 +40,27 @@ impl Failure {
         }
     }
 
-    /// Prints the failure to stderr and returns the exit code.
-    pub fn report(self) -> ExitCode {
+    /// Prints the failure to stderr and returns the exit code: as text, or with `json` as
+    /// one JSON line (`{"version":1,"error":{"code":…,"message":…,"hint":…},"exit_code":2}`).
+    pub fn report(self, json: bool) -> ExitCode {
+        if json {
+            let failure = JsonFailure { error: &self.report, exit_code: self.exit };
+            if let Ok(line) = serde_json::to_string(&crate::commands::Document::of(&failure)) {
+                eprintln!("{line}");
+                return ExitCode::from(self.exit);
+            }
+        }
         eprintln!("error: {}", self.report.message);
         if let Some(hint) = &self.report.hint {
             eprintln!("hint: {hint}");
         }
         ExitCode::from(self.exit)
     }
+}
+
+/// A failure under `--json`.
+#[derive(serde::Serialize)]
+struct JsonFailure<'a> {
+    error: &'a ErrorReport,
+    exit_code: u8,
 }

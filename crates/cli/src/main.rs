@@ -87,6 +87,26 @@ enum Command {
     Man(commands::completions::ManArgs),
 }
 
+impl Command {
+    /// Whether the command was asked for JSON: its failure is then JSON too.
+    fn json(&self) -> bool {
+        match self {
+            Command::Envs(a) => a.json,
+            Command::Init(a) => a.json,
+            Command::Check(a) => a.json,
+            Command::Up(a) => a.json,
+            Command::Status(a) => a.json,
+            Command::Logs(a) => a.json,
+            Command::Restart(a) => a.json,
+            Command::Stop(a) => a.json,
+            Command::Down(a) => a.json,
+            Command::Schema(c) => c.json(),
+            Command::Secrets(c) => c.json(),
+            Command::Completions(_) | Command::Man(_) => false,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     // A shell asking for completions (the script of `stackpilot completions SHELL`): answer and exit.
     clap_complete::CompleteEnv::with_factory(Cli::command).var(commands::completions::COMPLETE_VAR).complete();
@@ -113,8 +133,9 @@ fn main() -> ExitCode {
     choose(cli.context.clone().map(Choice::Context).or_else(|| cli.host.clone().map(Choice::Host)));
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
-        Err(e) => return Failure::internal(format!("cannot start the async runtime: {e}")).report(),
+        Err(e) => return Failure::internal(format!("cannot start the async runtime: {e}")).report(false),
     };
+    let json = cli.command.json();
     let result = runtime.block_on(async {
         match cli.command {
             Command::Up(args) => commands::up::cmd_up(cli.workspace.as_deref(), args).await,
@@ -134,6 +155,6 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(code) => code,
-        Err(failure) => failure.report(),
+        Err(failure) => failure.report(json),
     }
 }

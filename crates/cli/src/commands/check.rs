@@ -24,7 +24,7 @@ pub struct CheckArgs {
     environment: String,
     /// Print the report as JSON (see docs/checks.md)
     #[arg(long)]
-    json: bool,
+    pub json: bool,
     /// Apply the offered fixes, asking before anything that stops or removes something
     #[arg(long)]
     fix: bool,

@@ -17,7 +17,7 @@ use crate::Failure;
 pub struct EnvsArgs {
     /// Print JSON instead of text
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 #[derive(Serialize)]

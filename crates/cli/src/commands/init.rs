@@ -18,7 +18,7 @@ pub struct InitArgs {
     dry_run: bool,
     /// Print the proposal as JSON instead of writing it
     #[arg(long)]
-    json: bool,
+    pub json: bool,
     /// Do not import plaintext secret values from .env files into the keychain
     #[arg(long)]
     no_import: bool,

@@ -25,6 +25,9 @@ pub struct DownArgs {
     /// Give up (and stop Compose) after this long, e.g. 90s or 5m (default 120s or $STACKPILOT_COMPOSE_TIMEOUT)
     #[arg(long, value_parser = parse_deadline)]
     timeout: Option<Duration>,
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Stop an environment's containers, keeping them and their data
@@ -36,6 +39,9 @@ pub struct StopArgs {
     /// Give up (and stop Compose) after this long, e.g. 90s or 5m (default 120s or $STACKPILOT_COMPOSE_TIMEOUT)
     #[arg(long, value_parser = parse_deadline)]
     timeout: Option<Duration>,
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 fn parse_deadline(text: &str) -> Result<Duration, String> {
@@ -50,6 +56,33 @@ pub struct RestartArgs {
     environment: String,
     /// Service to restart (default: every service of the environment)
     service: Option<String>,
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What `down`, `stop` and `restart` did, under `--json`.
+#[derive(serde::Serialize)]
+struct Done<'a> {
+    environment: &'a str,
+    action: &'static str,
+    /// The services restarted (`restart` only; all of them when none was named).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service: Option<&'a str>,
+    /// Whether the named volumes were deleted (`down` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    volumes_deleted: Option<bool>,
+    summary: String,
+}
+
+/// Says what was done: a sentence, or a [`Done`] document.
+fn done(json: bool, done: Done) -> Result<ExitCode, Failure> {
+    if json {
+        super::print_json(&done)?;
+    } else {
+        outln!("{}", done.summary);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn open(workspace: Option<&Path>, env: &str) -> Result<Workspace, Failure> {
@@ -74,30 +107,30 @@ pub async fn cmd_down(workspace: Option<&Path>, args: DownArgs) -> Result<ExitCo
     stack::down(env(&workspace, &args.environment)?, DownOptions { volumes: args.volumes, deadline })
         .await
         .map_err(|e| Failure::of(&e))?;
-    outln!("{} is down{}.", args.environment, if args.volumes { ", volumes deleted" } else { " (volumes kept)" });
-    Ok(ExitCode::SUCCESS)
+    let summary = format!("{} is down{}.", args.environment, if args.volumes { ", volumes deleted" } else { " (volumes kept)" });
+    done(args.json, Done { environment: &args.environment, action: "down", service: None, volumes_deleted: Some(args.volumes), summary })
 }
 
 pub async fn cmd_stop(workspace: Option<&Path>, args: StopArgs) -> Result<ExitCode, Failure> {
     let workspace = open(workspace, &args.environment)?;
     let deadline = args.timeout.unwrap_or_else(compose::lifecycle_deadline);
     stack::stop(env(&workspace, &args.environment)?, deadline).await.map_err(|e| Failure::of(&e))?;
-    outln!("{} is stopped; `stackpilot up {}` starts it again.", args.environment, args.environment);
-    Ok(ExitCode::SUCCESS)
+    let summary = format!("{} is stopped; `stackpilot up {}` starts it again.", args.environment, args.environment);
+    done(args.json, Done { environment: &args.environment, action: "stop", service: None, volumes_deleted: None, summary })
 }
 
 pub async fn cmd_restart(workspace: Option<&Path>, args: RestartArgs) -> Result<ExitCode, Failure> {
     let workspace = open(workspace, &args.environment)?;
     let env = env(&workspace, &args.environment)?;
-    match &args.service {
+    let summary = match &args.service {
         Some(service) => {
             stack::restart(env, service).await.map_err(|e| Failure::of(&e))?;
-            outln!("Restarted {service} of {}.", args.environment);
+            format!("Restarted {service} of {}.", args.environment)
         }
         None => {
             stack::restart_all(env).await.map_err(|e| Failure::of(&e))?;
-            outln!("Restarted every service of {}.", args.environment);
+            format!("Restarted every service of {}.", args.environment)
         }
-    }
-    Ok(ExitCode::SUCCESS)
+    };
+    done(args.json, Done { environment: &args.environment, action: "restart", service: args.service.as_deref(), volumes_deleted: None, summary })
 }

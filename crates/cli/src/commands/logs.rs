@@ -26,6 +26,9 @@ pub struct LogsArgs {
     /// Lines to show from the end
     #[arg(long, default_value_t = 100)]
     tail: usize,
+    /// NDJSON: one line a log line ({"version","service","text","level"})
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub async fn cmd_logs(workspace: Option<&Path>, args: LogsArgs) -> Result<ExitCode, Failure> {
@@ -40,22 +43,26 @@ pub async fn cmd_logs(workspace: Option<&Path>, args: LogsArgs) -> Result<ExitCo
     if args.follow {
         let mut lines = logs::follow(&engine, &project, args.service.as_deref(), args.tail).await.map_err(|e| Failure::of(&e))?;
         while let Some(line) = lines.next().await {
-            print(&line.map_err(|e| Failure::of(&e))?);
+            print(&line.map_err(|e| Failure::of(&e))?, args.json)?;
         }
     } else {
         for line in logs::tail(&engine, &project, args.service.as_deref(), args.tail).await.map_err(|e| Failure::of(&e))? {
-            print(&line);
+            print(&line, args.json)?;
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// A line, red when it reads as an error and yellow as a warning (on a terminal).
-fn print(line: &logs::LogLine) {
+/// A line: as NDJSON, or red when it reads as an error and yellow as a warning (on a terminal).
+fn print(line: &logs::LogLine, json: bool) -> Result<(), Failure> {
+    if json {
+        return super::print_line(line);
+    }
     let text = match line.level {
         Some(logs::Level::Error) => crate::paint::paint("31", &line.text),
         Some(logs::Level::Warning) => crate::paint::paint("33", &line.text),
         None => line.text.clone(),
     };
     outln!("{:<16} | {text}", line.service);
+    Ok(())
 }

@@ -19,9 +19,34 @@ pub async fn load_redactions(env: stackpilot_core::Env<'_>) {
     }
 }
 
-/// Prints a value as pretty JSON on stdout.
+/// A JSON document of the command line: the version of its shapes first, then the
+/// document's own fields (docs/json.md).
+#[derive(serde::Serialize)]
+pub struct Document<'a, T: serde::Serialize> {
+    /// The version of the shapes ([`stackpilot_core::WIRE_VERSION`], the app's too).
+    pub version: u32,
+    #[serde(flatten)]
+    body: &'a T,
+}
+
+impl<'a, T: serde::Serialize> Document<'a, T> {
+    /// `body`, an object, as a document of this version.
+    pub fn of(body: &'a T) -> Self {
+        Self { version: stackpilot_core::WIRE_VERSION, body }
+    }
+}
+
+/// Prints an object as a pretty JSON document on stdout.
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), crate::Failure> {
-    let text = serde_json::to_string_pretty(value)
+    let text = serde_json::to_string_pretty(&Document::of(value))
+        .map_err(|e| crate::Failure::internal(format!("cannot write JSON: {e}")))?;
+    outln!("{text}");
+    Ok(())
+}
+
+/// Prints an object as one line of NDJSON on stdout (a streaming output: one document a line).
+pub fn print_line<T: serde::Serialize>(value: &T) -> Result<(), crate::Failure> {
+    let text = serde_json::to_string(&Document::of(value))
         .map_err(|e| crate::Failure::internal(format!("cannot write JSON: {e}")))?;
     outln!("{text}");
     Ok(())

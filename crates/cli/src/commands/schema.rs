@@ -40,6 +40,15 @@ struct CheckReport<'a> {
     issues: &'a [SchemaIssue],
 }
 
+impl SchemaCommand {
+    /// Whether JSON was asked for.
+    pub fn json(&self) -> bool {
+        match self {
+            SchemaCommand::Check(args) => args.json,
+        }
+    }
+}
+
 pub fn cmd_schema(workspace: Option<&Path>, command: SchemaCommand) -> Result<ExitCode, Failure> {
     match command {
         SchemaCommand::Check(args) => check(workspace, args),

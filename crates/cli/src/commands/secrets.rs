@@ -113,6 +113,20 @@ pub struct ExportArgs {
     output: Option<PathBuf>,
 }
 
+impl SecretsCommand {
+    /// Whether JSON was asked for.
+    pub fn json(&self) -> bool {
+        matches!(self, SecretsCommand::Status(EnvArgs { json: true, .. }) | SecretsCommand::Generate(EnvArgs { json: true, .. }))
+    }
+}
+
+/// `secrets status --json` and `secrets generate --json`: the environment and its list.
+#[derive(serde::Serialize)]
+struct SecretsDocument<'a, T: serde::Serialize> {
+    environment: &'a str,
+    secrets: &'a [T],
+}
+
 pub fn cmd_secrets(workspace: Option<&Path>, command: SecretsCommand) -> Result<ExitCode, Failure> {
     let workspace = Workspace::resolve(workspace).map_err(|e| Failure::of(&e))?;
     let store = SecretStore::open(&workspace).map_err(|e| Failure::of(&e))?;
@@ -124,7 +138,7 @@ pub fn cmd_secrets(workspace: Option<&Path>, command: SecretsCommand) -> Result<
                 eprintln!("note: {problem}; the names and dates below come from Stackpilot's manifest, no value was read");
             }
             if args.json {
-                print_json(&status)?;
+                print_json(&SecretsDocument { environment: &args.environment, secrets: &status })?;
             } else {
                 outln!("Secrets of {} in the {}:", args.environment, Keychain::display_name());
                 for s in &status {
@@ -144,7 +158,7 @@ pub fn cmd_secrets(workspace: Option<&Path>, command: SecretsCommand) -> Result<
         SecretsCommand::Generate(args) => {
             let generated = store.generate_missing(&args.environment).map_err(fail)?;
             if args.json {
-                print_json(&generated)?;
+                print_json(&SecretsDocument { environment: &args.environment, secrets: &generated })?;
             } else if generated.is_empty() {
                 let uses = store.status(&args.environment).map_err(fail)?.len();
                 if uses == 0 {

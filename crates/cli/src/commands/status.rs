@@ -10,7 +10,7 @@ use stackpilot_core::{
     Workspace,
 };
 
-use super::print_json;
+use super::{print_json, print_line};
 use crate::Failure;
 
 /// Show the state of an environment's services
@@ -21,10 +21,26 @@ pub struct StatusArgs {
     environment: String,
     /// Print JSON instead of text
     #[arg(long)]
-    json: bool,
-    /// Keep watching and print each change (Ctrl-C to stop)
+    pub json: bool,
+    /// Keep watching and print each change (Ctrl-C to stop); with --json, NDJSON: the status, then an event a line
     #[arg(long)]
     watch: bool,
+}
+
+/// `status --json`: the environment's services (with `--watch`, the first line of the stream).
+#[derive(serde::Serialize)]
+struct Status<'a> {
+    kind: &'static str,
+    environment: &'a str,
+    services: &'a [ServiceStatus],
+}
+
+/// A change under `status --watch --json`.
+#[derive(serde::Serialize)]
+struct Event<'a> {
+    kind: &'static str,
+    #[serde(flatten)]
+    event: &'a stackpilot_core::engine::events::ContainerEvent,
 }
 
 fn print_table(env: &str, services: &[ServiceStatus]) {
@@ -46,16 +62,21 @@ pub async fn cmd_status(workspace: Option<&Path>, args: StatusArgs) -> Result<Ex
     let project = env.project();
     let engine = Engine::connect().await.map_err(|e| Failure::of(&e))?;
     let services = project_status(&engine, &project).await.map_err(|e| Failure::of(&e))?;
-    if args.json {
-        print_json(&services)?;
-    } else {
-        print_table(&args.environment, &services);
+    let status = Status { kind: "status", environment: &args.environment, services: &services };
+    match (args.json, args.watch) {
+        (true, false) => print_json(&status)?,
+        (true, true) => print_line(&status)?,
+        (false, _) => print_table(&args.environment, &services),
     }
     if args.watch {
         let mut events = Box::pin(project_events(&engine, &project, None));
         while let Some(event) = events.next().await {
             let event = event.map_err(|e| Failure::of(&e))?;
-            outln!("{:<20} {:?}{}", event.service, event.action, event.exit_code.map(|c| format!(" (exit {c})")).unwrap_or_default());
+            if args.json {
+                print_line(&Event { kind: "event", event: &event })?;
+            } else {
+                outln!("{:<20} {:?}{}", event.service, event.action, event.exit_code.map(|c| format!(" (exit {c})")).unwrap_or_default());
+            }
         }
         eprintln!("The Docker daemon closed the event stream.");
     }

@@ -6,7 +6,7 @@ use clap::Args;
 use stackpilot_core::{
     compose::ModelCache,
     schema::Timeout,
-    stack::{self, progress::ComposeStep, StartEvent, StartOptions, StartOutcome, StartReport, UpEvent, UpOutcome},
+    stack::{self, progress::ComposeStep, StartEvent, StartOptions, StartOutcome, UpEvent, UpOutcome},
     Workspace,
 };
 use tokio_util::sync::CancellationToken;
@@ -28,7 +28,7 @@ pub struct UpArgs {
     timeout: Option<Duration>,
     /// Print the final report as JSON instead of live progress
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 fn parse_timeout(text: &str) -> Result<Duration, String> {
@@ -98,14 +98,16 @@ pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, 
     })
     .await
     .map_err(|e| Failure::of(&e))?;
-    let report = match started.outcome {
+    // Under --json, the whole start: the checks, the fixes applied, and how it ended.
+    if args.json {
+        print_json(&started)?;
+    }
+    let report = match &started.outcome {
         StartOutcome::Started { report } => report,
         StartOutcome::Blocked { failed, summary, kind } => {
-            if args.json {
-                print_json(&StartReport { outcome: StartOutcome::Blocked { failed, summary, kind }, ..started })?;
-            } else {
+            if !args.json {
                 eprintln!("{summary}.");
-                for r in &failed {
+                for r in failed {
                     eprintln!("  ✗ {}: {}", r.id, r.message);
                     for d in &r.details {
                         eprintln!("      {d}");
@@ -119,9 +121,7 @@ pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, 
             return Ok(ExitCode::from(kind.exit_code()));
         }
     };
-    if args.json {
-        print_json(&report)?;
-    } else {
+    if !args.json {
         outln!();
         outln!("{}", report.summary);
         if matches!(report.outcome, UpOutcome::Ready) {
@@ -151,7 +151,7 @@ pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, 
             }
         }
     }
-    Ok(match report.outcome {
+    Ok(match &report.outcome {
         UpOutcome::Ready => ExitCode::SUCCESS,
         UpOutcome::Cancelled => ExitCode::from(stackpilot_core::Kind::Interrupted.exit_code()),
         _ => ExitCode::from(EXIT_CHECK_FAILED),

@@ -4,6 +4,7 @@ mod cache;
 mod check;
 mod completions;
 mod envs;
+mod json;
 mod lifecycle;
 mod schema_check;
 mod support;
