@@ -584,3 +584,29 @@ async fn streaming_outputs_are_one_json_document_a_line() {
         assert!(change["action"].is_string(), "{change}");
     }
 }
+
+/// On a terminal the start and the down draw their progress in place (a spinner and clock,
+/// a row per service); into a pipe the same commands print plain lines without escape codes.
+#[tokio::test]
+async fn a_terminal_gets_progress_drawn_in_place_and_a_pipe_plain_lines() {
+    let (dir, workspace) = fixtures("tty", &[("healthy", "WEB_PORT", free_port().to_string())]);
+    let binary = built_binary("stackpilot");
+    let on_terminal = |args: &str| {
+        let command = format!("{} --workspace {} {args}", binary.display(), dir.path().display());
+        let out = Command::new("script").args(["-qec", &command, "/dev/null"]).env_remove("STACKPILOT_WORKSPACE").env_remove("NO_COLOR").output().expect("script(1) runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let up = on_terminal("up healthy");
+    let stop = Command::new(&binary).arg("--workspace").arg(dir.path()).args(["stop", "healthy"]).env_remove("STACKPILOT_WORKSPACE").output().expect("stop runs");
+    let removed = on_terminal("down healthy");
+    down(&workspace, "healthy").await;
+    assert!(up.contains("\u{1b}[2K") && up.contains("Starting healthy (Healthy) as project"), "redrawn in place: {up:?}");
+    for service in ["app", "db", "web"] {
+        assert!(up.lines().any(|l| l.contains(service) && l.contains("✓") && l.contains(" after ")), "{service}'s row ends ready: {up:?}");
+    }
+    assert!(up.contains("ready in ") && up.contains("Healthy is ready"), "{up:?}");
+    let stop = String::from_utf8_lossy(&stop.stdout).into_owned();
+    assert!(!stop.contains('\u{1b}') && stop.starts_with("Stopping healthy…\n") && stop.contains("healthy is stopped"), "plain lines: {stop:?}");
+    assert!(stop.lines().any(|l| l.trim_start().starts_with("web") && l.contains("stopped")), "a line per container: {stop:?}");
+    assert!(removed.contains("Removing healthy's containers") && removed.contains("removed") && removed.contains("done in "), "{removed:?}");
+}

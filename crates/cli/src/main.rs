@@ -25,6 +25,7 @@ mod commands;
 mod failure;
 mod output;
 mod paint;
+mod progress;
 mod prompt;
 
 use std::{path::PathBuf, process::ExitCode};

@@ -75,6 +75,45 @@ struct Done<'a> {
     summary: String,
 }
 
+/// Runs `work` (a stop, a down, a restart of `env`) while showing what happens to each
+/// container, from the engine's events: on a terminal a spinner with a clock and a row per
+/// service, elsewhere a line per change; nothing under `--json`.
+async fn watched(env: stackpilot_core::Env<'_>, what: &str, json: bool, work: impl std::future::Future<Output = Result<(), stack::StackError>>) -> Result<(), Failure> {
+    use futures_util::StreamExt;
+    use stackpilot_core::engine::{events::ContainerAction, Engine};
+    if json {
+        return work.await.map_err(|e| Failure::of(&e));
+    }
+    let mut progress = crate::progress::Progress::new();
+    progress.phase(what);
+    let events = match Engine::connect().await {
+        Ok(engine) => stackpilot_core::engine::events::project_events(&engine, &env.project(), None).boxed(),
+        Err(_) => futures_util::stream::empty().boxed(), // the work itself says what is wrong
+    };
+    let mut events = events.fuse();
+    let mut work = std::pin::pin!(work);
+    let result = loop {
+        tokio::select! {
+            result = &mut work => break result,
+            Some(Ok(event)) = events.next() => {
+                let word = match event.action {
+                    ContainerAction::Die => match event.exit_code {
+                        Some(code) if code != 0 => format!("stopped (exit {code})"),
+                        _ => "stopped".to_owned(),
+                    },
+                    ContainerAction::Destroy => "removed".to_owned(),
+                    ContainerAction::Start | ContainerAction::Restart => "started".to_owned(),
+                    ContainerAction::Healthy => "healthy".to_owned(),
+                    ContainerAction::Create | ContainerAction::Unhealthy | ContainerAction::Oom => continue,
+                };
+                progress.done(&event.service, &word);
+            }
+        }
+    };
+    progress.finish(if result.is_ok() { "done" } else { "failed" });
+    result.map_err(|e| Failure::of(&e))
+}
+
 /// Says what was done: a sentence, or a [`Done`] document.
 fn done(json: bool, done: Done) -> Result<ExitCode, Failure> {
     if json {
@@ -104,9 +143,8 @@ pub async fn cmd_down(workspace: Option<&Path>, args: DownArgs) -> Result<ExitCo
         return Ok(ExitCode::from(crate::failure::EXIT_CHECK_FAILED));
     }
     let deadline = args.timeout.unwrap_or_else(compose::lifecycle_deadline);
-    stack::down(env(&workspace, &args.environment)?, DownOptions { volumes: args.volumes, deadline })
-        .await
-        .map_err(|e| Failure::of(&e))?;
+    let env = env(&workspace, &args.environment)?;
+    watched(env, &format!("Removing {}'s containers", args.environment), args.json, stack::down(env, DownOptions { volumes: args.volumes, deadline })).await?;
     let summary = format!("{} is down{}.", args.environment, if args.volumes { ", volumes deleted" } else { " (volumes kept)" });
     done(args.json, Done { environment: &args.environment, action: "down", service: None, volumes_deleted: Some(args.volumes), summary })
 }
@@ -114,7 +152,8 @@ pub async fn cmd_down(workspace: Option<&Path>, args: DownArgs) -> Result<ExitCo
 pub async fn cmd_stop(workspace: Option<&Path>, args: StopArgs) -> Result<ExitCode, Failure> {
     let workspace = open(workspace, &args.environment)?;
     let deadline = args.timeout.unwrap_or_else(compose::lifecycle_deadline);
-    stack::stop(env(&workspace, &args.environment)?, deadline).await.map_err(|e| Failure::of(&e))?;
+    let env = env(&workspace, &args.environment)?;
+    watched(env, &format!("Stopping {}", args.environment), args.json, stack::stop(env, deadline)).await?;
     let summary = format!("{} is stopped; `stackpilot up {}` starts it again.", args.environment, args.environment);
     done(args.json, Done { environment: &args.environment, action: "stop", service: None, volumes_deleted: None, summary })
 }
@@ -124,11 +163,11 @@ pub async fn cmd_restart(workspace: Option<&Path>, args: RestartArgs) -> Result<
     let env = env(&workspace, &args.environment)?;
     let summary = match &args.service {
         Some(service) => {
-            stack::restart(env, service).await.map_err(|e| Failure::of(&e))?;
+            watched(env, &format!("Restarting {service} of {}", args.environment), args.json, stack::restart(env, service)).await?;
             format!("Restarted {service} of {}.", args.environment)
         }
         None => {
-            stack::restart_all(env).await.map_err(|e| Failure::of(&e))?;
+            watched(env, &format!("Restarting {}", args.environment), args.json, stack::restart_all(env)).await?;
             format!("Restarted every service of {}.", args.environment)
         }
     };

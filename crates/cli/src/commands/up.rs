@@ -1,6 +1,6 @@
 //! `stackpilot up`
 
-use std::{io::IsTerminal, path::Path, process::ExitCode, time::Duration};
+use std::{path::Path, process::ExitCode, time::Duration};
 
 use clap::Args;
 use stackpilot_core::{
@@ -35,12 +35,6 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
     Timeout::parse(text).map(|t| t.0)
 }
 
-fn bar(ready: usize, total: usize) -> String {
-    let width = 20;
-    let filled = if total == 0 { width } else { ready * width / total };
-    format!("[{}{}] {ready}/{total}", "#".repeat(filled), "-".repeat(width - filled))
-}
-
 pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, Failure> {
     let workspace = Workspace::resolve(workspace).map_err(|e| Failure::of(&e))?;
     let env = workspace.env(&args.environment).map_err(|e| Failure::of(&e))?;
@@ -53,23 +47,19 @@ pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, 
         }
     });
     let live = !args.json;
-    let tty = std::io::stdout().is_terminal();
-    if live && !args.no_check {
-        outln!("Checking {} ({})…", args.environment, environment.title);
+    let mut progress = live.then(crate::progress::Progress::new);
+    if let (Some(progress), false) = (&mut progress, args.no_check) {
+        progress.phase(&format!("Checking {} ({})", args.environment, environment.title));
     }
     let options = StartOptions { timeout: args.timeout, skip_checks: args.no_check };
     let cache = ModelCache::default();
     let mut shown_tenths = std::collections::HashMap::new();
     let started = stack::start(env, &options, &cache, cancel, |event| {
-        if !live {
-            return;
-        }
+        let Some(progress) = &mut progress else { return };
         match event {
             StartEvent::Check { .. } => {}
-            StartEvent::Fixed { fix } => outln!("  {} {}", if fix.ok { "fixed:" } else { "fix failed:" }, fix.summary),
-            StartEvent::Starting => {
-                outln!("Starting {} ({}) as project {}…", args.environment, environment.title, env.project())
-            }
+            StartEvent::Fixed { fix } => progress.line(&format!("  {} {}", if fix.ok { "fixed:" } else { "fix failed:" }, fix.summary)),
+            StartEvent::Starting => progress.phase(&format!("Starting {} ({}) as project {}", args.environment, environment.title, env.project())),
             StartEvent::Up { event: UpEvent::Step { service, step } } => {
                 let what = match step {
                     ComposeStep::Pulling => "pulling image".to_owned(),
@@ -80,9 +70,14 @@ pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, 
                     ComposeStep::Waiting | ComposeStep::Downloading { .. } => return,
                     ComposeStep::Error(message) => format!("error: {message}"),
                 };
-                outln!("  {service:<20} {what}");
+                progress.step(service, &what);
             }
             StartEvent::Up { event: UpEvent::Pull { service, current, total, words, all_words, .. } } => {
+                if progress.drawn() {
+                    progress.pull(service, *current, *total);
+                    progress.status(&format!("images: {all_words}"));
+                    return;
+                }
                 // A line each tenth of an image, and when it is complete.
                 let tenth = if *total == 0 { 10 } else { current.saturating_mul(10) / total };
                 if shown_tenths.insert(service.clone(), tenth) != Some(tenth) {
@@ -90,14 +85,30 @@ pub async fn cmd_up(workspace: Option<&Path>, args: UpArgs) -> Result<ExitCode, 
                 }
             }
             StartEvent::Up { event: UpEvent::State { service, state, ready, elapsed_ms, ready_count, total } } => {
-                let mark = if *ready { "✓" } else { " " };
-                let progress = if tty { bar(*ready_count, *total) } else { format!("{ready_count}/{total} ready") };
-                outln!("{mark} {service:<20} {:<14} {:>6.1}s  {progress}", state.label(), *elapsed_ms as f64 / 1000.0);
+                let seconds = *elapsed_ms as f64 / 1000.0;
+                if !progress.drawn() {
+                    let mark = if *ready { "✓" } else { " " };
+                    outln!("{mark} {service:<20} {:<14} {seconds:>6.1}s  {ready_count}/{total} ready", state.label());
+                    return;
+                }
+                progress.status(&format!("{ready_count}/{total} ready"));
+                if *ready {
+                    progress.done(service, &format!("✓ {} after {seconds:.1} s", state.label()));
+                } else {
+                    progress.step(service, &state.label());
+                }
             }
         }
     })
     .await
     .map_err(|e| Failure::of(&e))?;
+    if let Some(progress) = progress {
+        progress.finish(match &started.outcome {
+            StartOutcome::Blocked { .. } => "blocked by the checks",
+            StartOutcome::Started { report } if matches!(report.outcome, UpOutcome::Ready) => "ready",
+            StartOutcome::Started { .. } => "not ready",
+        });
+    }
     // Under --json, the whole start: the checks, the fixes applied, and how it ended.
     if args.json {
         print_json(&started)?;
