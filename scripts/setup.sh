@@ -20,7 +20,7 @@ packages=(
   docker.io gnome-keyring libsecret-tools dbus dbus-x11
 )
 if [[ $want_tests -eq 1 ]]; then
-  packages+=(busybox-static xvfb xauth x11-utils xdotool webkit2gtk-driver iproute2 util-linux openssh-server openssh-client openssl docker-registry)
+  packages+=(busybox-static xvfb xauth x11-utils xdotool webkit2gtk-driver iproute2 util-linux openssh-server openssh-client openssl docker-registry libxml2-utils)
 fi
 if [[ $want_package -eq 1 ]]; then
   packages+=(rpm)

@@ -22,6 +22,10 @@ static ONE_WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 struct Driver {
     child: Child,
     port: u16,
+    /// Marks the apps this driver launches (an environment variable they inherit), so that
+    /// none outlives it: a leftover app would hold the single-instance name and turn every
+    /// later launch into a hand-over.
+    marker: String,
     /// The app's own settings folder (the remembered projects), unless the test gives one.
     _settings: Option<tempfile::TempDir>,
 }
@@ -33,8 +37,10 @@ impl Driver {
         let port = free_port();
         let native_port = free_port();
         let log = std::fs::File::create(artifacts_dir().join(format!("tauri-driver-{name}.log"))).expect("log file");
+        let marker = format!("{name}-{}-{port}", std::process::id());
         let mut command = Command::new("tauri-driver");
         command
+            .env("STACKPILOT_TEST_DRIVER", &marker)
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .stdout(Stdio::from(log.try_clone().expect("log")))
             .stderr(Stdio::from(log));
@@ -55,7 +61,7 @@ impl Driver {
             assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
             std::thread::sleep(Duration::from_millis(50));
         }
-        Self { child, port, _settings: settings }
+        Self { child, port, marker, _settings: settings }
     }
 
     /// Launches the app this build made.
@@ -69,13 +75,12 @@ impl Driver {
         caps.insert("tauri:options".into(), serde_json::json!({ "application": program, "args": args }));
         let mut last = None;
         for _ in 0..3 {
-            match ClientBuilder::new(HttpConnector::new())
-                .capabilities(caps.clone())
-                .connect(&format!("http://127.0.0.1:{}", self.port))
-                .await
-            {
-                Ok(client) => return client,
-                Err(e) => last = Some(e),
+            // Bounded: an app that exits at once (another instance took over) never answers.
+            let (mut builder, url) = (ClientBuilder::new(HttpConnector::new()), format!("http://127.0.0.1:{}", self.port));
+            match tokio::time::timeout(Duration::from_secs(60), builder.capabilities(caps.clone()).connect(&url)).await {
+                Ok(Ok(client)) => return client,
+                Ok(Err(e)) => last = Some(e.to_string()),
+                Err(_) => last = Some("no answer within 60 s (did the app exit at once?)".into()),
             }
             tokio::time::sleep(Duration::from_secs(2)).await;
         }
@@ -87,6 +92,27 @@ impl Drop for Driver {
     fn drop(&mut self) {
         let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
         let _ = self.child.wait();
+        // Any app it launched that is still there goes too, and is waited for.
+        let wanted = format!("STACKPILOT_TEST_DRIVER={}", self.marker);
+        let launched = || -> Vec<String> {
+            std::fs::read_dir("/proc")
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|e| e.file_name().to_string_lossy().chars().all(|c| c.is_ascii_digit()))
+                .filter(|e| std::fs::read(e.path().join("environ")).is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == wanted.as_bytes())))
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = launched();
+            if left.is_empty() || Instant::now() > deadline {
+                break;
+            }
+            let _ = Command::new("kill").arg("-KILL").args(&left).status();
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 }
 

@@ -74,6 +74,8 @@ enum Command {
     Envs(commands::envs::EnvsArgs),
     Init(commands::init::InitArgs),
     Check(commands::check::CheckArgs),
+    Diff(commands::diff::DiffArgs),
+    Guide(commands::guide::GuideArgs),
     Up(commands::up::UpArgs),
     Status(commands::status::StatusArgs),
     Logs(commands::logs::LogsArgs),
@@ -94,7 +96,8 @@ impl Command {
         match self {
             Command::Envs(a) => a.json,
             Command::Init(a) => a.json,
-            Command::Check(a) => a.json,
+            Command::Check(a) => a.format() == commands::check::Format::Json,
+            Command::Diff(a) => a.json,
             Command::Up(a) => a.json,
             Command::Status(a) => a.json,
             Command::Logs(a) => a.json,
@@ -103,7 +106,7 @@ impl Command {
             Command::Down(a) => a.json,
             Command::Schema(c) => c.json(),
             Command::Secrets(c) => c.json(),
-            Command::Completions(_) | Command::Man(_) => false,
+            Command::Guide(_) | Command::Completions(_) | Command::Man(_) => false,
         }
     }
 }
@@ -146,6 +149,8 @@ fn main() -> ExitCode {
             Command::Stop(args) => commands::lifecycle::cmd_stop(cli.workspace.as_deref(), args).await,
             Command::Down(args) => commands::lifecycle::cmd_down(cli.workspace.as_deref(), args).await,
             Command::Check(args) => commands::check::cmd_check(cli.workspace.as_deref(), args).await,
+            Command::Diff(args) => commands::diff::cmd_diff(cli.workspace.as_deref(), args).await,
+            Command::Guide(args) => commands::guide::cmd_guide(cli.workspace.as_deref(), args).await,
             Command::Envs(args) => commands::envs::cmd_envs(cli.workspace.as_deref(), args).await,
             Command::Init(args) => commands::init::cmd_init(args).await,
             Command::Secrets(command) => commands::secrets::cmd_secrets(cli.workspace.as_deref(), command),

@@ -72,7 +72,8 @@ pub struct ServiceSummary {
     pub healthcheck: bool,
 }
 
-fn services_of(model: &ComposeModel) -> Vec<ServiceSummary> {
+/// The services of a resolved model, in name order, as a listing shows them.
+pub fn services_of(model: &ComposeModel) -> Vec<ServiceSummary> {
     model
         .services
         .iter()

@@ -31,6 +31,34 @@ pub struct CheckArgs {
     /// With --fix: do not ask, apply destructive fixes too
     #[arg(long, requires = "fix")]
     yes: bool,
+    /// Report format for CI: junit (JUnit XML) or github (GitHub Actions annotations); text and json as above
+    #[arg(long, value_enum, conflicts_with = "json", value_name = "FORMAT")]
+    pub format: Option<Format>,
+}
+
+/// How `check` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Live lines for people
+    Text,
+    /// The JSON document (as --json)
+    Json,
+    /// JUnit XML, for CI test dashboards
+    Junit,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
+}
+
+impl CheckArgs {
+    /// The format asked for.
+    pub fn format(&self) -> Format {
+        if self.json { Format::Json } else { self.format.unwrap_or(Format::Text) }
+    }
+
+    /// Whether people read the output live (text).
+    fn text(&self) -> bool {
+        self.format() == Format::Text
+    }
 }
 
 struct Style;
@@ -71,7 +99,7 @@ pub async fn cmd_check(workspace: Option<&Path>, args: CheckArgs) -> Result<Exit
     if args.fix {
         let fixes: Vec<Fix> = report.results.iter().flat_map(|r| r.fixes.iter().cloned()).collect();
         if fixes.is_empty() {
-            if !args.json {
+            if args.text() {
                 outln!("\nNothing to fix.");
             }
         } else {
@@ -79,30 +107,38 @@ pub async fn cmd_check(workspace: Option<&Path>, args: CheckArgs) -> Result<Exit
             for fix in &fixes {
                 apply(&ctx, fix, &args, &style).await;
             }
-            if !args.json {
+            if args.text() {
                 outln!("\nChecking again…");
             }
             report = run(env, &args, &cache, &style).await;
         }
     }
-    if args.json {
-        print_json(&report)?;
+    match args.format() {
+        Format::Text => {}
+        Format::Json => print_json(&report)?,
+        Format::Junit => out!("{}", checks::ci::junit(&report, &stackpilot_core::time::format_timestamp(stackpilot_core::time::now()))),
+        Format::Github => {
+            // Annotations name the schema file as the repository has it: relative to here.
+            let here = std::env::current_dir().unwrap_or_default();
+            let schema = env.workspace.schema_path.strip_prefix(&here).unwrap_or(&env.workspace.schema_path);
+            out!("{}", checks::ci::github(&report, &schema.display().to_string()));
+        }
     }
     Ok(exit_code(&report))
 }
 
 async fn run(env: stackpilot_core::Env<'_>, args: &CheckArgs, cache: &ModelCache, style: &Style) -> CheckReport {
     let ctx = CheckContext::new(env, cache);
-    if !args.json {
+    if args.text() {
         outln!("Checking {} ({}) of {}\n", env.name, env.environment.title, env.workspace.schema_path.display());
     }
     let report = checks::run_checks(&ctx, |result| {
-        if !args.json {
+        if args.text() {
             style.line(result);
         }
     })
     .await;
-    if !args.json {
+    if args.text() {
         let s = report.summary;
         match &report.engine {
             Some(engine) => outln!("\nEngine: {}", engine.summary()),
@@ -126,7 +162,7 @@ async fn run(env: stackpilot_core::Env<'_>, args: &CheckArgs, cache: &ModelCache
 
 async fn apply(ctx: &CheckContext<'_>, fix: &Fix, args: &CheckArgs, style: &Style) {
     let say = |text: String| {
-        if !args.json {
+        if args.text() {
             outln!("{text}");
         }
     };

@@ -2,7 +2,9 @@
 
 pub mod check;
 pub mod completions;
+pub mod diff;
 pub mod envs;
+pub mod guide;
 pub mod init;
 pub mod lifecycle;
 pub mod logs;

@@ -2,7 +2,9 @@
 
 mod cache;
 mod check;
+mod ci;
 mod completions;
+mod diff;
 mod envs;
 mod json;
 mod lifecycle;

@@ -1,5 +1,6 @@
 //! The preflight catalogue: concurrent checks that explain what is wrong and offer fixes.
 
+pub mod ci;
 mod compose;
 mod context;
 mod docker;

@@ -15,6 +15,7 @@ mod variables;
 pub use cache::ModelCache;
 pub use cli::ComposeCli;
 pub use config::{config, config_deadline, lifecycle_deadline, run, run_within, CONFIG_DEADLINE};
+pub(crate) use config::config_output;
 pub use error::ComposeError;
 pub use lifecycle::{down, up, DownOptions, UpOptions};
 pub use model::{Bytes, ComposeModel, DependsOn, Deploy, DeviceMapping, DeviceRequest, Healthcheck, PortMapping, Service};

@@ -289,6 +289,17 @@ fn validate(schema: &Schema) -> Vec<Found> {
             Some("add at least one, for example `dev:` with `title` and `compose`".into()),
         ));
     }
+    for (i, rule) in schema.drift.allow.iter().enumerate() {
+        for (j, name) in rule.between.iter().enumerate() {
+            if !schema.environments.contains_key(name) {
+                found.push((
+                    path_of(&["drift", "allow", &i.to_string(), "between", &j.to_string()]),
+                    format!("`{name}` is not an environment of this schema"),
+                    Some(format!("use two of: {}", schema.environments.keys().collect::<Vec<_>>().join(", "))),
+                ));
+            }
+        }
+    }
     if schema.environments.len() > limits::MAX_ENVIRONMENTS {
         return found;
     }

@@ -22,6 +22,9 @@ pub struct Schema {
     pub secrets: OrderedMap<SecretRule>,
     /// The environments, in the order the file lists them.
     pub environments: OrderedMap<Environment>,
+    /// Differences between environments that are intended (`stackpilot diff`).
+    #[serde(default)]
+    pub drift: crate::drift::DriftRules,
     /// Environments that cannot be used as written (a Compose file that does not
     /// exist), each with the problem at its line; the others work.
     #[serde(skip)]
