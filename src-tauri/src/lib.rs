@@ -107,6 +107,7 @@ pub fn run() {
             commands::workspace::open_workspace,
             commands::workspace::open_url,
             commands::workspace::open_log_folder,
+            commands::workspace::compare_environments,
             commands::workspace::recent_projects,
             commands::workspace::pick_folder,
             commands::workspace::engine_overview,

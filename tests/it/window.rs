@@ -251,7 +251,12 @@ async fn the_window_lists_the_eight_environments_of_configs() {
         let heading = text(&client, "main h1").await?;
         let dev_services = text(&client, "[data-environment='dev'] .service-count").await?;
         shot(&client, "1-environments").await?;
-        Ok::<_, String>((titles, names, heading, dev_services))
+        // Staging and production side by side: only differences the schema allows.
+        click(&client, ".compare-link button").await?;
+        let compared = wait_text(&client, ".compare-status", "differ only where the schema allows", Duration::from_secs(60)).await?;
+        let limits = text(&client, "tr[data-service='postgres'][data-aspect='limits']").await?;
+        shot(&client, "16-compare").await?;
+        Ok::<_, String>((titles, names, heading, dev_services, compared, limits))
     }
     .await;
     if result.is_err() {
@@ -259,7 +264,9 @@ async fn the_window_lists_the_eight_environments_of_configs() {
     }
     let _ = client.close().await;
     drop(driver);
-    let (titles, names, heading, dev_services) = result.expect("the window shows the environments");
+    let (titles, names, heading, dev_services, compared, limits) = result.expect("the window shows the environments");
+    assert!(compared.contains("staging and production"), "{compared}");
+    assert!(limits.contains("memory 2GiB") && limits.contains("memory 4GiB") && limits.to_lowercase().contains("allowed"), "{limits}");
     assert_eq!(heading, "Environments of multimodal");
     assert_eq!(names, ["dev", "staging", "production", "testing", "performance", "monitoring", "optimized", "first-run"]);
     assert_eq!(titles, ["Development", "Staging", "Production", "Testing", "Performance", "Monitoring", "Optimized", "First run"]);

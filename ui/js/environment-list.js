@@ -1,6 +1,6 @@
 // The environment picker: a grid of environment cards.
 import { EnvironmentCard } from './environment-card.js';
-import { el } from './format.js';
+import { button, el } from './format.js';
 
 /** @typedef {import('./ipc.js').WorkspaceView} WorkspaceView */
 
@@ -25,6 +25,11 @@ export class EnvironmentList extends EventTarget {
       grid.append(card.element);
     }
     section.append(grid);
+    if (count > 1) {
+      const compare = el('p', 'compare-link');
+      compare.append(button('Compare two environments…', () => this.dispatchEvent(new Event('compare')), 'link'));
+      section.append(compare);
+    }
     // On a first launch, the suggested one is where the keyboard starts.
     if (this.workspace.recent.length === 0 && this.workspace.suggested) {
       queueMicrotask(() => /** @type {HTMLElement | null} */ (grid.querySelector(`[data-environment="${this.workspace.suggested}"] .card-button`))?.focus());

@@ -121,6 +121,12 @@ export const openLogFolder = () => invoke('open_log_folder');
  * @param {(folder: string) => void} onFolder
  */
 export const onOpenFolder = (onFolder) => tauri().event.listen('open-folder', (/** @type {{payload: string}} */ e) => onFolder(e.payload));
+/**
+ * @typedef {{service: string | null, aspect: string, name: string | null, left: string | null, right: string | null, allowed: boolean}} Difference
+ * @typedef {{left: string, right: string, differences: Difference[], equal: boolean}} DriftReport
+ */
+/** What differs between two environments (`stackpilot diff`). @param {string} a @param {string} b @returns {Promise<DriftReport>} */
+export const compareEnvironments = (a, b) => invoke('compare_environments', { a, b });
 /** @returns {Promise<WorkspaceView>} */
 export const listEnvironments = () => invoke('list_environments');
 /** @param {string | null} path @returns {Promise<WorkspaceView>} */

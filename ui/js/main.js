@@ -1,5 +1,6 @@
 // Boots the app and walks through: welcome → environments → checks → secrets → launch → dashboard.
 import { ChecksView } from './checks-view.js';
+import { CompareView } from './compare-view.js';
 import { DashboardView } from './dashboard-view.js';
 import { EnvironmentList } from './environment-list.js';
 import { ErrorPanel } from './error-panel.js';
@@ -109,7 +110,18 @@ function environments(view) {
     if (view.running.includes(env)) dashboard(env);
     else checks(env);
   });
+  list.addEventListener('compare', () => compare(view));
   show(list.element, 'environments', null);
+}
+
+/** Two environments side by side; at first the suggested pair (staging and production when there are both). @param {WorkspaceView} view */
+function compare(view) {
+  const names = view.environments.map((e) => e.name);
+  const [left, right] = names.includes('staging') && names.includes('production') ? ['staging', 'production'] : [names[0], names[1]];
+  const screen = new CompareView(view.environments, left, right);
+  screen.addEventListener('back', reloadEnvironments);
+  show(screen.element, 'environments', null);
+  screen.load();
 }
 
 async function reloadEnvironments() {

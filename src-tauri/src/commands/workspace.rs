@@ -195,6 +195,17 @@ pub fn app_info(app: tauri::AppHandle) -> AppInfo {
     AppInfo { version: env!("CARGO_PKG_VERSION"), wire_version: stackpilot_core::WIRE_VERSION, log_file }
 }
 
+/// What differs between environments `a` and `b` of the current workspace, from Compose's
+/// resolved models (the comparison `stackpilot diff` prints).
+#[tauri::command(rename_all = "snake_case")]
+#[tracing::instrument(skip(session))]
+pub async fn compare_environments(session: State<'_, Session>, a: String, b: String) -> Result<stackpilot_core::drift::DriftReport, ErrorReport> {
+    let workspace = session.workspace()?;
+    let left = workspace.env(&a).map_err(|e| ErrorReport::of(&e))?;
+    let right = workspace.env(&b).map_err(|e| ErrorReport::of(&e))?;
+    stackpilot_core::drift::compare(left, right).await.map_err(|e| ErrorReport::of(&e))
+}
+
 /// The engine in use (endpoint, facts or why it cannot be used) and the docker CLI's contexts.
 #[tauri::command(rename_all = "snake_case")]
 #[tracing::instrument]
