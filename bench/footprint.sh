@@ -11,7 +11,8 @@ runs=${1:-3}
 command -v xwininfo >/dev/null || { echo "xwininfo missing: apt-get install x11-utils" >&2; exit 1; }
 profile=${PROFILE:-debug}
 flags=(); [[ $profile == release ]] && flags=(--release)
-cargo build --quiet "${flags[@]}" -p stackpilot-desktop -p stackpilot-cli --bins --examples
+# BUILD=0: measure the binaries already built (e.g. the ones scripts/package.sh made).
+[[ "${BUILD:-1}" == 1 ]] && cargo build --quiet "${flags[@]}" -p stackpilot-desktop -p stackpilot-cli --bins --examples
 work=$(mktemp -d)
 trap 'target/$profile/stackpilot --workspace "$work" down healthy >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 cp tests/fixtures/stacks/* "$work/"
