@@ -123,7 +123,7 @@ export const openLogFolder = () => invoke('open_log_folder');
 export const onOpenFolder = (onFolder) => tauri().event.listen('open-folder', (/** @type {{payload: string}} */ e) => onFolder(e.payload));
 /**
  * @typedef {{service: string | null, aspect: string, name: string | null, left: string | null, right: string | null, allowed: boolean}} Difference
- * @typedef {{left: string, right: string, differences: Difference[], equal: boolean}} DriftReport
+ * @typedef {{left: string, right: string, differences: Difference[], equal: boolean, summary: string}} DriftReport
  */
 /** What differs between two environments (`stackpilot diff`). @param {string} a @param {string} b @returns {Promise<DriftReport>} */
 export const compareEnvironments = (a, b) => invoke('compare_environments', { a, b });

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::{
-    compose::{self, ComposeCli, ComposeError, ProjectSpec},
+    compose::{self, ComposeCli, ComposeError, GpuNeed, ProjectSpec},
     Env,
 };
 
@@ -129,6 +129,8 @@ pub struct DriftReport {
     pub differences: Vec<Difference>,
     /// Whether they are the same but for allowed differences.
     pub equal: bool,
+    /// One sentence for people: the same, different only where allowed, or how many differences.
+    pub summary: String,
 }
 
 /// Compares environments `a` and `b` of a workspace from Compose's resolved models.
@@ -142,7 +144,21 @@ pub async fn compare(a: Env<'_>, b: Env<'_>) -> Result<DriftReport, ComposeError
         d.allowed = rules.allows(a.name, b.name, d.service.as_deref(), d.aspect);
     }
     let equal = differences.iter().all(|d| d.allowed);
-    Ok(DriftReport { left: a.name.to_owned(), right: b.name.to_owned(), differences, equal })
+    let summary = summary(a.name, b.name, &differences);
+    Ok(DriftReport { left: a.name.to_owned(), right: b.name.to_owned(), differences, equal, summary })
+}
+
+/// What a comparison of `a` and `b` found, in a sentence.
+fn summary(a: &str, b: &str, differences: &[Difference]) -> String {
+    let plural = |n: usize| format!("{n} difference{}", if n == 1 { "" } else { "s" });
+    let allowed = differences.iter().filter(|d| d.allowed).count();
+    let drift = differences.len() - allowed;
+    match (drift, allowed) {
+        (0, 0) => format!("{a} and {b} are the same."),
+        (0, allowed) => format!("{a} and {b} differ only where the schema allows ({}).", plural(allowed)),
+        (drift, 0) => format!("{} between {a} and {b}.", plural(drift)),
+        (drift, allowed) => format!("{} between {a} and {b}, besides {allowed} allowed.", plural(drift)),
+    }
 }
 
 /// The environment's model as Compose prints it, secrets as placeholders.
@@ -289,29 +305,11 @@ fn reservations(service: &serde_json::Map<String, Value>) -> Option<String> {
     ])
 }
 
+/// The service's GPU requests, read as everywhere else ([`GpuNeed::of_service`] on the typed
+/// model): how many and where they are written.
 fn gpu(service: &serde_json::Map<String, Value>) -> Option<String> {
-    let devices: Vec<String> = service
-        .get("deploy")
-        .and_then(|d| d.pointer("/resources/reservations/devices"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|d| strings(d.get("capabilities")).iter().any(|c| c == "gpu"))
-        .map(|d| {
-            let count = match d.get("count").and_then(Value::as_i64) {
-                Some(-1) => "all".to_owned(),
-                Some(n) => n.to_string(),
-                None => strings(d.get("device_ids")).join("+"),
-            };
-            format!("{} GPU(s) {count}", text(d.get("driver")).unwrap_or_else(|| "any".into()))
-        })
-        .collect();
-    described(vec![
-        ("reserved", joined(devices)),
-        ("gpus", text(service.get("gpus"))),
-        ("runtime", text(service.get("runtime")).filter(|r| r.contains("nvidia"))),
-        ("devices", joined(strings(service.get("devices")).into_iter().filter(|d| d.contains("nvidia")).collect())),
-    ])
+    let typed: compose::Service = serde_json::from_value(Value::Object(service.clone())).ok()?;
+    joined(GpuNeed::of_service("", &typed).iter().map(|need| format!("{} ({})", need.amount(), need.source.describe())).collect())
 }
 
 fn healthcheck(service: &serde_json::Map<String, Value>) -> Option<String> {

@@ -3,7 +3,7 @@
 use futures_util::{stream, StreamExt};
 
 /// Compose processes `summarize` runs at once, however many environments there are.
-const CONCURRENT_CONFIGS: usize = 4;
+pub(crate) const CONCURRENT_CONFIGS: usize = 4;
 use serde::Serialize;
 
 use crate::{
@@ -70,6 +70,12 @@ pub struct ServiceSummary {
     pub gpu: bool,
     /// Whether it has a healthcheck.
     pub healthcheck: bool,
+}
+
+/// Whether an environment needs an NVIDIA GPU: the schema's `requires.gpu` when given, else
+/// whether any service of its resolved model asks for one.
+pub fn needs_gpu(environment: &crate::schema::Environment, model: Option<&ComposeModel>) -> bool {
+    environment.requires.gpu.unwrap_or_else(|| model.is_some_and(|m| !m.gpu_needs().is_empty()))
 }
 
 /// The services of a resolved model, in name order, as a listing shows them.
@@ -162,10 +168,7 @@ pub async fn summarize(workspace: &Workspace) -> Vec<EnvironmentSummary> {
                     compose::config(cli, &spec).await.map_err(|error| ErrorReport::of(&error))
                 }
             };
-            let needs_gpu = environment
-                .requires
-                .gpu
-                .unwrap_or_else(|| model.as_ref().is_ok_and(|m| !m.gpu_needs().is_empty()));
+            let needs_gpu = needs_gpu(environment, model.as_ref().ok());
             let services = match model {
                 Ok(model) => ServiceList::Resolved { services: services_of(&model) },
                 Err(error) => ServiceList::Unavailable { error },

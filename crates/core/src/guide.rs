@@ -7,9 +7,11 @@
 
 use std::fmt::Write as _;
 
+use futures_util::{stream, StreamExt};
+
 use crate::{
     compose::{self, ComposeCli, ComposeModel, ProjectSpec},
-    environments::{services_of, ServiceSummary},
+    environments::{needs_gpu, services_of, ServiceSummary, CONCURRENT_CONFIGS},
     stack::urls,
     Workspace,
 };
@@ -21,16 +23,21 @@ const HOST: &str = "localhost";
 pub async fn render(workspace: &Workspace) -> String {
     let schema = &workspace.schema;
     let cli = ComposeCli::locate().await;
-    let mut models = Vec::new();
-    for (name, environment) in schema.environments.iter() {
-        let env = crate::Env { workspace, name, environment };
-        let spec = ProjectSpec::with_placeholder_secrets(env);
-        let model = match &cli {
-            Ok(cli) => compose::config(cli, &spec).await.map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        models.push((env, spec, model));
-    }
+    let cli = &cli;
+    // Each environment's model, a few Compose processes at a time, in the schema's order.
+    let models: Vec<_> = stream::iter(schema.environments.iter())
+        .map(|(name, environment)| async move {
+            let env = crate::Env { workspace, name, environment };
+            let spec = ProjectSpec::with_placeholder_secrets(env);
+            let model = match cli {
+                Ok(cli) => compose::config(cli, &spec).await.map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            (env, spec, model)
+        })
+        .buffered(CONCURRENT_CONFIGS)
+        .collect()
+        .await;
     let mut md = String::new();
     let _ = writeln!(md, "# Environments of {}\n", schema.project);
     let _ = writeln!(
@@ -45,12 +52,7 @@ pub async fn render(workspace: &Workspace) -> String {
             Ok(m) => m.services.len().to_string(),
             Err(_) => "?".into(),
         };
-        let gpu = match (e.requires.gpu, model) {
-            (Some(true), _) => "needed",
-            (Some(false), _) => "—",
-            (None, Ok(m)) if !m.gpu_needs().is_empty() => "needed",
-            _ => "—",
-        };
+        let gpu = if needs_gpu(e, model.as_ref().ok()) { "needed" } else { "—" };
         let _ = writeln!(
             md,
             "| [`{}`](#{}) | {} | {services} | {gpu} | {} | {} | {} | {} |",
@@ -71,7 +73,7 @@ pub async fn render(workspace: &Workspace) -> String {
         }
         let _ = writeln!(md, "Start it: `stackpilot up {}` (or pick *{}* in the app). Compose project `{}`.\n", env.name, e.title, schema.compose_project(env.name));
         let mut needs = Vec::new();
-        if e.requires.gpu == Some(true) || model.as_ref().is_ok_and(|m| !m.gpu_needs().is_empty()) {
+        if needs_gpu(e, model.as_ref().ok()) {
             needs.push("an NVIDIA GPU".to_owned());
         }
         if let Some(memory) = e.requires.memory {

@@ -55,14 +55,5 @@ fn print_text(report: &drift::DriftReport) {
         let allowed = if d.allowed { paint("2", "  (allowed by the schema)") } else { String::new() };
         outln!("  {what:<28} {}  →  {}{allowed}", side(&d.left, a), side(&d.right, b));
     }
-    let (allowed, drift) = report.differences.iter().partition::<Vec<_>, _>(|d| d.allowed);
-    let drift = drift.len();
-    let allowed = allowed.len();
-    if report.differences.is_empty() {
-        outln!("\n{a} and {b} are the same.");
-    } else if drift == 0 {
-        outln!("\n{a} and {b} differ only where the schema allows ({allowed} difference{}).", if allowed == 1 { "" } else { "s" });
-    } else {
-        outln!("\n{drift} difference{} between {a} and {b}{}.", if drift == 1 { "" } else { "s" }, if allowed > 0 { format!(", besides {allowed} allowed") } else { String::new() });
-    }
+    outln!("\n{}", report.summary);
 }
