@@ -60,6 +60,12 @@ codes! {
     Problem: [
         /// An environment or service that should run does not.
         NotRunning,
+        /// The environment runs, and the operation needs it stopped.
+        EnvironmentRunning,
+        /// The environment has no volume with data to back up.
+        NothingToBackUp,
+        /// A volume is also used by containers outside the environment.
+        VolumeInUse,
     ],
     Interrupted: [
         /// The person cancelled.
@@ -90,6 +96,8 @@ codes! {
         Internal,
         /// A link could not be opened.
         OpenFailed,
+        /// A backup could not be written.
+        BackupUnwritable,
     ],
     Input: [
         /// Bad arguments.
@@ -148,6 +156,12 @@ codes! {
         UnsupportedHost,
         /// A link that is not http(s).
         InvalidUrl,
+        /// A volume name the environment does not have.
+        UnknownVolume,
+        /// No backup where one was named.
+        BackupNotFound,
+        /// A backup whose files are damaged or not Stackpilot's.
+        BackupCorrupt,
     ],
 }
 

@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 pub mod adopt;
+pub mod backup;
 pub mod checks;
 pub mod compose;
 pub mod diagnostic;

@@ -19,9 +19,15 @@ pub struct DownArgs {
     /// Also delete the named volumes and the data in them
     #[arg(long)]
     volumes: bool,
-    /// Do not ask before deleting volumes
+    /// Do not ask before deleting volumes (and do not offer a backup)
     #[arg(long)]
     yes: bool,
+    /// Back up the volumes before deleting them (`stackpilot backup`), without asking
+    #[arg(long, requires = "volumes", conflicts_with = "no_backup")]
+    backup: bool,
+    /// Do not offer a backup before deleting the volumes
+    #[arg(long, requires = "volumes")]
+    no_backup: bool,
     /// Give up (and stop Compose) after this long, e.g. 90s or 5m (default 120s or $STACKPILOT_COMPOSE_TIMEOUT)
     #[arg(long, value_parser = parse_deadline)]
     timeout: Option<Duration>,
@@ -137,6 +143,12 @@ fn env<'a>(workspace: &'a Workspace, name: &'a str) -> Result<stackpilot_core::E
 
 pub async fn cmd_down(workspace: Option<&Path>, args: DownArgs) -> Result<ExitCode, Failure> {
     let workspace = open(workspace, &args.environment)?;
+    if args.volumes && (args.backup || !(args.yes || args.no_backup || args.json)) {
+        let env = env(&workspace, &args.environment)?;
+        let existing = stackpilot_core::backup::existing_volumes(env).await.map_err(|e| Failure::of(&e))?;
+        let why = format!("down --volumes deletes {} and all data in them.", existing.join(", "));
+        super::backup::offer_backup(env, &existing, args.backup, false, &why).await?;
+    }
     let question = format!("This deletes the named volumes of {} and all data in them. Continue?", args.environment);
     if args.volumes && !confirm(&question, args.yes) {
         eprintln!("Nothing was removed.");

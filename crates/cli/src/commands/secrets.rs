@@ -65,9 +65,12 @@ pub struct RotateArgs {
     environment: String,
     /// Secrets to rotate (default: all of the environment's)
     names: Vec<String>,
-    /// Do not ask for confirmation
+    /// Do not ask for confirmation (and do not offer a backup)
     #[arg(long)]
     yes: bool,
+    /// Back up the volumes that may hold the old values first, without asking
+    #[arg(long)]
+    backup: bool,
 }
 
 /// Arguments of `reveal`.
@@ -127,7 +130,7 @@ struct SecretsDocument<'a, T: serde::Serialize> {
     secrets: &'a [T],
 }
 
-pub fn cmd_secrets(workspace: Option<&Path>, command: SecretsCommand) -> Result<ExitCode, Failure> {
+pub async fn cmd_secrets(workspace: Option<&Path>, command: SecretsCommand) -> Result<ExitCode, Failure> {
     let workspace = Workspace::resolve(workspace).map_err(|e| Failure::of(&e))?;
     let store = SecretStore::open(&workspace).map_err(|e| Failure::of(&e))?;
     let fail = |e: stackpilot_core::secrets::SecretsError| Failure::of(&e);
@@ -179,6 +182,17 @@ pub fn cmd_secrets(workspace: Option<&Path>, command: SecretsCommand) -> Result<
                  database password already baked into a data volume (PostgreSQL, MinIO) will no longer match it.",
                 if args.names.is_empty() { "every secret of the environment".to_owned() } else { args.names.join(", ") }
             );
+            if args.backup || !args.yes {
+                let env = workspace.env(&args.environment).map_err(|e| Failure::of(&e))?;
+                match stackpilot_core::backup::baked_volumes(env, &args.names).await {
+                    Ok(baked) => {
+                        let why = format!("{} may hold data made with the current values.", baked.join(", "));
+                        super::backup::offer_backup(env, &baked, args.backup, args.yes, &why).await?;
+                    }
+                    Err(e) if !args.backup => eprintln!("note: cannot tell which volumes hold these secrets, so no backup is offered: {e}"),
+                    Err(e) => return Err(Failure::of(&e)),
+                }
+            }
             if !confirm("Rotate?", args.yes) {
                 return Ok(ExitCode::from(crate::failure::EXIT_CHECK_FAILED));
             }

@@ -49,3 +49,13 @@ pub async fn down(cli: &ComposeCli, spec: &ProjectSpec, options: DownOptions) ->
     }
     super::config::run_within(cli, spec, &args.iter().map(String::as_str).collect::<Vec<_>>(), options.deadline).await.map(|_| ())
 }
+
+/// `docker compose create --no-recreate` for `services`: containers that do not exist yet
+/// are created (not started) with their networks and volumes; existing ones are left as
+/// they are.
+pub async fn create(cli: &ComposeCli, spec: &ProjectSpec, services: &[String]) -> Result<(), ComposeError> {
+    // `--` so that a name can never be read as one of Compose's options.
+    let mut args = vec!["create", "--no-recreate", "--"];
+    args.extend(services.iter().map(String::as_str));
+    super::config::run_within(cli, spec, &args, super::config::lifecycle_deadline()).await.map(|_| ())
+}

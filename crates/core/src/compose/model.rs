@@ -66,6 +66,37 @@ pub struct Service {
     /// Devices mapped in, including CDI names such as `nvidia.com/gpu=all`.
     #[serde(default)]
     pub devices: Option<Vec<DeviceMapping>>,
+    /// What the service mounts (named volumes, binds, tmpfs).
+    #[serde(default)]
+    pub volumes: Vec<Mount>,
+    /// The container's variables as the files give them (`None`: passed through from the
+    /// environment Compose runs in, unresolved).
+    #[serde(default)]
+    pub environment: BTreeMap<String, Option<String>>,
+}
+
+/// A `volumes:` entry of a service, in Compose's long form.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Mount {
+    /// `volume`, `bind`, `tmpfs`, `npipe`, `cluster`.
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    /// The named volume's key (for `volume`), the host path (for `bind`).
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Where it is mounted in the container.
+    #[serde(default)]
+    pub target: String,
+    /// Mounted read-only.
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+impl Mount {
+    /// The named volume mounted, when this is one (not an anonymous volume).
+    pub fn named_volume(&self) -> Option<&str> {
+        self.source.as_deref().filter(|s| self.kind == "volume" && !s.is_empty())
+    }
 }
 
 /// A `devices:` entry.

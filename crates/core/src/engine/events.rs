@@ -38,6 +38,8 @@ pub struct ContainerEvent {
     pub service: String,
     /// Container name.
     pub container: String,
+    /// Container id.
+    pub id: String,
     /// What happened.
     pub action: ContainerAction,
     /// Exit code, for `Die`.
@@ -80,10 +82,11 @@ pub fn project_events(engine: &Engine, project: &str, since: Option<i64>) -> imp
             Err(e) => return Some(Err(EngineError::from(e))),
         };
         let action = action(message.action.as_deref()?)?;
-        let attributes = message.actor.and_then(|a| a.attributes).unwrap_or_default();
+        let (id, attributes) = message.actor.map(|a| (a.id.unwrap_or_default(), a.attributes.unwrap_or_default())).unwrap_or_default();
         Some(Ok(ContainerEvent {
             service: attributes.get("com.docker.compose.service")?.clone(),
             container: attributes.get("name").cloned().unwrap_or_default(),
+            id,
             action,
             exit_code: attributes.get("exitCode").and_then(|c| c.parse().ok()),
             time_nano: message.time_nano.unwrap_or_default(),

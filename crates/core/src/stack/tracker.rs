@@ -25,6 +25,8 @@ pub struct Tracked {
     pub ready_event_ns: Option<i64>,
     /// When that was seen here (ns since the epoch).
     pub ready_seen_ns: Option<i64>,
+    /// Containers created for it in this start.
+    created: Vec<String>,
 }
 
 impl Tracked {
@@ -79,6 +81,7 @@ impl Tracker {
                     waited_for: wait_for.contains(name),
                     ready_event_ns: None,
                     ready_seen_ns: None,
+                    created: Vec::new(),
                 };
                 (name.clone(), tracked)
             })
@@ -122,6 +125,20 @@ impl Tracker {
         let Some(t) = self.services.get_mut(service) else { return false };
         let next = t.state.next(action, t.healthcheck, exit_code);
         t.moved_to(next, Some(event_ns), seen_ns)
+    }
+
+    /// [`Tracker::on_event`] from the container `id`. Once a container was created for the
+    /// service in this start, the others of that service are the ones it replaces
+    /// (Compose's recreate stops the old container after creating the new one): their
+    /// stop, even killed after the stop timeout, is not the service failing.
+    pub fn on_container_event(&mut self, service: &str, id: &str, action: ContainerAction, exit_code: Option<i64>, event_ns: i64, seen_ns: i64) -> bool {
+        let Some(t) = self.services.get_mut(service) else { return false };
+        if action == ContainerAction::Create {
+            t.created.push(id.to_owned());
+        } else if !t.created.is_empty() && !t.created.iter().any(|c| c == id) {
+            return false;
+        }
+        self.on_event(service, action, exit_code, event_ns, seen_ns)
     }
 
     /// `service`'s state read from the engine at `seen_ns` (a container already up sends
@@ -218,6 +235,17 @@ mod tests {
         t.on_compose_exit(Ok(true), &[]);
         assert!(matches!(t.verdict(4 * S), Some(UpOutcome::Ready)));
         assert_eq!(t.services()["db"].ready_event_ns, Some(4 * S));
+    }
+
+    #[test]
+    fn the_container_a_recreate_replaces_dying_is_not_the_service_failing() {
+        let mut t = tracker(&[("app", false)]);
+        assert!(t.on_container_event("app", "new", A::Create, None, S, S));
+        assert!(!t.on_container_event("app", "old", A::Die, Some(137), 2 * S, 2 * S), "the replaced container's kill");
+        assert!(!t.on_container_event("app", "old", A::Destroy, None, 2 * S, 2 * S));
+        assert!(t.on_container_event("app", "new", A::Start, None, 3 * S, 3 * S));
+        assert!(t.on_container_event("app", "new", A::Die, Some(1), 3 * S + 1, 3 * S + 1), "the new container's death counts");
+        assert_eq!(t.services()["app"].state, ServiceState::Exited(1));
     }
 
     #[test]

@@ -287,7 +287,7 @@ pub async fn up(
                 match event {
                     Some(Ok(event)) if event.time_nano < began_ns => {}
                     Some(Ok(event)) => {
-                        if tracker.on_event(&event.service, event.action, event.exit_code, event.time_nano, now_ns()) {
+                        if tracker.on_container_event(&event.service, &event.id, event.action, event.exit_code, event.time_nano, now_ns()) {
                             emit_state(&tracker, &event.service, &mut on_event);
                         }
                     }
