@@ -132,6 +132,13 @@ pub fn run() {
             commands::stack::follow_stats,
             commands::stack::watch_environment,
             commands::stack::environment_links,
+            commands::backup::list_backups,
+            commands::backup::backup_environment,
+            commands::backup::plan_restore,
+            commands::backup::restore_backup,
+            commands::backup::delete_backup,
+            commands::backup::volumes_at_risk,
+            commands::backup::plan_prune,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

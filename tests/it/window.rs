@@ -911,3 +911,86 @@ async fn a_second_launch_opens_its_folder_in_the_running_window_which_logs_and_k
     drop(driver);
     assert_eq!(size.expect("the window's size after a relaunch"), (900, 640));
 }
+
+#[tokio::test]
+async fn the_dashboard_backs_up_restores_and_offers_a_backup_before_deleting_volumes() {
+    let _turn = ONE_WINDOW.lock().await;
+    let workspace = fixture_workspace(free_port());
+    let opened = stackpilot_core::Workspace::open(workspace.path()).expect("fixtures");
+    stackpilot_core::secrets::SecretStore::open(&opened).expect("keychain").generate_missing("data").expect("secrets");
+    let project = format!("fxui{}-data", std::process::id());
+    let db = format!("{project}-db-1");
+    let in_db = |script: &str| -> Step<String> {
+        let out = Command::new("docker").args(["exec", &db, "sh", "-c", script]).output().map_err(|e| e.to_string())?;
+        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned()).ok_or_else(|| String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let data = tempfile::tempdir().expect("app data");
+    let driver = Driver::start("backups", &[("XDG_DATA_HOME", data.path())], &[]);
+    let client = driver.open(&["--workspace".into(), workspace.path().display().to_string()]).await;
+    let result = async {
+        click(&client, "[data-environment='data'] .card-button").await?;
+        click(&client, ".checks-view button.continue:not([disabled])").await?;
+        click(&client, ".secrets-view button.continue:not([disabled])").await?;
+        wait_text(&client, ".launch-view .run-status", "is ready", Duration::from_secs(90)).await?;
+        click(&client, ".launch-view button.primary").await?;
+        find(&client, ".dashboard-view", Duration::from_secs(20)).await?;
+        in_db("echo v1 > /var/lib/db/a.txt && head -c 500000 /dev/urandom > /var/lib/db/b.bin")?;
+        let sum = in_db("md5sum /var/lib/db/b.bin")?;
+
+        // Back up now, from the dashboard's Backups dialog.
+        click(&client, ".dashboard-view button.backups").await?;
+        find(&client, "dialog.backups[open]", Duration::from_secs(10)).await?;
+        click(&client, "dialog.backups button.backup-now:not([disabled])").await?;
+        let backed_up = wait_text(&client, "dialog.backups .backup-status", "Backed up", Duration::from_secs(60)).await?;
+        find(&client, "dialog.backups tr.backup-row", Duration::from_secs(10)).await?;
+        shot(&client, "9a-backups").await?;
+        in_db("echo v2 > /var/lib/db/a.txt")?;
+
+        // A restore while it runs is refused, saying what to do.
+        click(&client, "dialog.backups tr.backup-row button.restore:not([disabled])").await?;
+        let refused = wait_text(&client, "dialog.backups .backup-status", "failed", Duration::from_secs(30)).await?;
+        shot(&client, "9b-restore-refused-while-running").await?;
+        click(&client, "dialog.backups button.close").await?;
+        click(&client, ".dashboard-view button.stop").await?;
+        wait_text(&client, ".dashboard-view .fix-message", "Stopped", Duration::from_secs(60)).await?;
+
+        // Stopped: the plan is shown, then the backup's data goes back.
+        click(&client, ".dashboard-view button.backups").await?;
+        click(&client, "dialog.backups tr.backup-row button.restore:not([disabled])").await?;
+        find(&client, "dialog.confirm[open]", Duration::from_secs(30)).await?;
+        shot(&client, "9c-restore-plan").await?;
+        let plan = accept_confirmation(&client, Duration::from_secs(5)).await?;
+        let restored = wait_text(&client, "dialog.backups .backup-status", "Restored", Duration::from_secs(60)).await?;
+        shot(&client, "9d-restored").await?;
+        click(&client, "dialog.backups button.close").await?;
+        click(&client, ".dashboard-view button.start").await?;
+        wait_text(&client, ".dashboard-view .fix-message", "is ready", Duration::from_secs(60)).await?;
+        let content = in_db("cat /var/lib/db/a.txt")?;
+        let sum_after = in_db("md5sum /var/lib/db/b.bin")?;
+
+        // Down with the volumes: a backup is offered first, and taken.
+        click(&client, ".dashboard-view .volumes input").await?;
+        click(&client, ".dashboard-view button.danger").await?;
+        let offer = find(&client, "dialog.confirm[open]", Duration::from_secs(30)).await?.text().await.map_err(|e| e.to_string())?;
+        shot(&client, "9e-down-offers-a-backup").await?;
+        click(&client, "dialog.confirm[open] button[data-value='backup']").await?;
+        wait_text(&client, ".dashboard-view .fix-message", "Removed, with its volumes", Duration::from_secs(90)).await?;
+        Ok::<_, String>((backed_up, refused, plan, restored, content, sum, sum_after, offer))
+    }
+    .await;
+    if result.is_err() {
+        let _ = shot(&client, "FAILED-backups").await;
+    }
+    let _ = client.close().await;
+    drop(driver);
+    let _ = Command::new("docker").args(["compose", "-p", &project, "down", "--volumes"]).output();
+    let (backed_up, refused, plan, restored, content, sum, sum_after, offer) = result.expect("backups work in the window");
+    assert!(backed_up.contains("cache, data"), "{backed_up}");
+    assert!(refused.contains("is running") && refused.contains("stackpilot stop data"), "{refused}");
+    assert!(plan.contains(&format!("replaces all data in volume {project}_data")) && plan.contains("backed up first"), "{plan}");
+    assert!(restored.contains("The data replaced is in the newest backup"), "{restored}");
+    assert_eq!((content.as_str(), sum_after), ("v1\n", sum), "the backup's data is back");
+    assert!(offer.contains("Back up, then delete") && offer.contains("cache, data"), "{offer}");
+    let backups = std::fs::read_dir(data.path().join(format!("stackpilot/backups/{project}"))).expect("backups").count();
+    assert_eq!(backups, 3, "the one made, the data the restore replaced, the one before down");
+}

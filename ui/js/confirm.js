@@ -16,7 +16,27 @@ import { el } from './format.js';
  * @param {Question} question
  * @returns {Promise<boolean>}
  */
-export function ask(question) {
+export async function ask(question) {
+  const choice = await choose(question, [{ label: question.confirm, value: 'confirm', kind: question.danger ? 'danger' : 'primary' }]);
+  return choice === 'confirm';
+}
+
+/**
+ * @typedef {object} Choice
+ * @property {string} label the button's label
+ * @property {string} value what `choose` resolves to
+ * @property {'primary' | 'danger' | 'plain'} kind how the button looks
+ */
+
+/**
+ * Asks the person to pick one of `choices` (shown after Cancel, in order); resolves the
+ * chosen value, or null on Cancel or Escape. The safe choice has the focus: Cancel when
+ * the question is dangerous, else the first choice.
+ * @param {Omit<Question, 'confirm'> & {confirm?: string}} question
+ * @param {Choice[]} choices
+ * @returns {Promise<string | null>}
+ */
+export function choose(question, choices) {
   const dialog = el('dialog', `confirm${question.danger ? ' danger' : ''}`);
   dialog.setAttribute('aria-labelledby', 'confirm-title');
   dialog.append(el('h2', undefined, question.title));
@@ -32,25 +52,30 @@ export function ask(question) {
   }
   const actions = el('div', 'actions');
   const cancel = el('button', 'cancel', 'Cancel');
-  const confirm = el('button', `confirm ${question.danger ? 'danger' : 'primary'}`, question.confirm);
-  cancel.type = confirm.type = 'button';
-  actions.append(cancel, confirm);
+  cancel.type = 'button';
+  const buttons = choices.map((c) => {
+    const b = el('button', `confirm ${c.kind === 'plain' ? '' : c.kind}`.trim(), c.label);
+    b.type = 'button';
+    b.dataset.value = c.value;
+    return b;
+  });
+  actions.append(cancel, ...buttons);
   dialog.append(actions);
   document.body.append(dialog);
   return new Promise((resolve) => {
-    /** @param {boolean} answer */
+    /** @param {string | null} answer */
     const close = (answer) => {
       dialog.close();
       dialog.remove();
       resolve(answer);
     };
-    cancel.addEventListener('click', () => close(false));
-    confirm.addEventListener('click', () => close(true));
+    cancel.addEventListener('click', () => close(null));
+    for (const b of buttons) b.addEventListener('click', () => close(b.dataset.value ?? null));
     dialog.addEventListener('cancel', (e) => {
       e.preventDefault();
-      close(false);
+      close(null);
     });
     dialog.showModal();
-    (question.danger ? cancel : confirm).focus();
+    (question.danger ? cancel : buttons[0] ?? cancel).focus();
   });
 }

@@ -1,7 +1,8 @@
 // Dashboard: services with state, links, CPU and memory graphs; logs; restart, stop, down.
-import { ask } from './confirm.js';
+import { BackupsDialog, backupStep } from './backups-view.js';
+import { ask, choose } from './confirm.js';
 import { button, el, formatBytes, heading } from './format.js';
-import { cancelTask, downEnvironment, engineOverview, environmentLinks, environmentStatus, followLogs, startEnvironment, followStats, openUrl, restartService, stopEnvironment, watchEnvironment } from './ipc.js';
+import { backupEnvironment, cancelTask, downEnvironment, engineOverview, environmentLinks, environmentStatus, followLogs, startEnvironment, followStats, openUrl, restartService, stopEnvironment, volumesAtRisk, watchEnvironment } from './ipc.js';
 import { LogList } from './log-list.js';
 import { Sparkline } from './sparkline.js';
 
@@ -39,6 +40,8 @@ export class DashboardView extends EventTarget {
     this.lastSamples = new Map();
     /** Whether a stop, down or restart runs now. */
     this.busyNow = false;
+    /** What a running operation says of its step (a backup's volume and bytes). */
+    this.detail = '';
     this.lastEnvPush = 0;
     /** @type {{cpus: number, memory: number}} */
     this.machine = { cpus: 1, memory: 0 };
@@ -92,6 +95,7 @@ export class DashboardView extends EventTarget {
       button('Stop', () => this.#stop(), 'stop'),
       button('Down', () => this.#down(), 'danger'),
       volumes,
+      button('Backups…', () => this.#backups(), 'backups'),
     );
     this.element.append(this.links, this.envGraphs, this.table, actions, this.message, logs);
   }
@@ -259,8 +263,9 @@ export class DashboardView extends EventTarget {
   /**
    * Runs a slow operation with the controls held: a live clock in the message while it
    * runs (each service's row changes as the engine reports it), then what happened, or
-   * the error in red with what to do.
+   * the error in red with what to do. Resolves whether it succeeded.
    * @param {string} doing @param {() => Promise<unknown>} work @param {string} done
+   * @returns {Promise<boolean>}
    */
   async #busy(doing, work, done) {
     const buttons = /** @type {HTMLButtonElement[]} */ ([...this.element.querySelectorAll('.actions button, td button')]);
@@ -268,16 +273,19 @@ export class DashboardView extends EventTarget {
     this.busyNow = true;
     this.message.classList.remove('status-fail');
     const began = performance.now();
-    const tick = () => { this.message.textContent = `${doing}… ${((performance.now() - began) / 1000).toFixed(0)} s (each service's state changes above as it goes)`; };
+    this.detail = '';
+    const tick = () => { this.message.textContent = `${doing}… ${((performance.now() - began) / 1000).toFixed(0)} s ${this.detail || "(each service's state changes above as it goes)"}`; };
     tick();
     const clock = setInterval(tick, 500);
     try {
       await work();
       this.message.textContent = done;
+      return true;
     } catch (error) {
       const e = /** @type {import('./ipc.js').StackpilotError} */ (error);
       this.message.classList.add('status-fail');
       this.message.textContent = `${doing} failed: ${e.message}${e.hint ? ` What to do: ${e.hint}` : ''}`;
+      return false;
     } finally {
       clearInterval(clock);
       this.busyNow = false;
@@ -292,7 +300,29 @@ export class DashboardView extends EventTarget {
 
   async #down() {
     const volumes = this.volumes.checked;
-    if (volumes && !await ask({ title: 'Delete the volumes too?', body: 'All data in them (databases, uploads) is lost.', confirm: 'Delete the volumes', danger: true })) return;
+    if (volumes) {
+      // The volumes that hold data now: a backup of them is offered first.
+      const atRisk = await volumesAtRisk(this.env, null).catch(() => /** @type {string[]} */ ([]));
+      const body = atRisk.length
+        ? `All data in ${atRisk.join(', ')} (databases, uploads) is lost. A backup keeps a copy that Backups… can restore.`
+        : 'All data in them (databases, uploads) is lost.';
+      /** @type {import('./confirm.js').Choice[]} */
+      const choices = atRisk.length
+        ? [{ label: 'Back up, then delete', value: 'backup', kind: 'primary' }, { label: 'Delete without a backup', value: 'delete', kind: 'danger' }]
+        : [{ label: 'Delete the volumes', value: 'delete', kind: 'danger' }];
+      const choice = await choose({ title: 'Delete the volumes too?', body, danger: true }, choices);
+      if (!choice) return;
+      if (choice === 'backup') {
+        const backedUp = await this.#busy('Backing up the volumes', () => backupEnvironment(this.env, atRisk, (e) => { this.detail = backupStep(e); }), 'Backed up.');
+        if (!backedUp) return;
+      }
+    }
     await this.#busy('Removing the containers', () => downEnvironment(this.env, volumes), volumes ? 'Removed, with its volumes.' : 'Removed. Volumes are kept.');
+  }
+
+  async #backups() {
+    const dialog = new BackupsDialog(this.env);
+    dialog.addEventListener('closed', () => { this.load().catch(() => {}); });
+    await dialog.open();
   }
 }

@@ -198,3 +198,37 @@ export const followStats = (env, onSample) => invoke('follow_stats', { env, on_s
 export const environmentLinks = (env) => invoke('environment_links', { env });
 /** Calls `onChange` whenever a container of `env` changes state (engine events). @param {string} env @param {(e: unknown) => void} onChange @returns {Promise<void>} */
 export const watchEnvironment = (env, onChange) => invoke('watch_environment', { env, on_change: channel(onChange) });
+
+/**
+ * @typedef {{volume: string, engine_volume: string, file: string, read_through: string, bytes: number, archive_bytes: number, sha256: string}} VolumeArchive
+ * @typedef {{format: number, stackpilot: string, project: string, environment: string, created: string, engine: string, volumes: VolumeArchive[]}} BackupManifest
+ * @typedef {{name: string, path: string, manifest: BackupManifest | null, problem: string | null, created: number | null}} BackupEntry
+ * @typedef {{path: string, manifest: BackupManifest, skipped: {volume: string, reason: string}[], millis: number}} BackupReport
+ * @typedef {{event: 'preparing', data: {services: string[]}}
+ *   | {event: 'volume', data: {volume: string, through: string, paused: string[]}}
+ *   | {event: 'progress', data: {volume: string, bytes: number}}
+ *   | {event: 'written', data: {volume: string, bytes: number, archive_bytes: number}}} BackupEvent
+ * @typedef {{event: 'checking', data: {volume: string, bytes: number, total: number}}
+ *   | {event: 'keepingCurrent', data: BackupEvent}
+ *   | {event: 'preparing', data: {services: string[]}}
+ *   | {event: 'volume', data: {volume: string, through: string}}
+ *   | {event: 'progress', data: {volume: string, bytes: number, total: number}}
+ *   | {event: 'restored', data: {volume: string}}} RestoreEvent
+ * @typedef {{plan: {environment: string, backup: string, volumes: {volume: string, engine_volume: string, exists: boolean, bytes: number, removed_containers: string[]}[]}, lines: string[]}} RestorePreview
+ * @typedef {{volumes: string[], kept: string | null, millis: number}} RestoreReport
+ */
+
+/** @param {string} env @returns {Promise<BackupEntry[]>} */
+export const listBackups = (env) => invoke('list_backups', { env });
+/** @param {string} env @param {string[]} volumes all when empty @param {(e: BackupEvent) => void} onEvent @returns {Promise<BackupReport>} */
+export const backupEnvironment = (env, volumes, onEvent) => invoke('backup_environment', { env, volumes, on_event: channel(onEvent) });
+/** Checks a listed backup and says what restoring it replaces. @param {string} env @param {string} name @param {(e: RestoreEvent) => void} onEvent @returns {Promise<RestorePreview>} */
+export const planRestore = (env, name, onEvent) => invoke('plan_restore', { env, name, on_event: channel(onEvent) });
+/** @param {string} env @param {string} name @param {(e: RestoreEvent) => void} onEvent @returns {Promise<RestoreReport>} */
+export const restoreBackup = (env, name, onEvent) => invoke('restore_backup', { env, name, on_event: channel(onEvent) });
+/** @param {string} env @param {string} name */
+export const deleteBackup = (env, name) => invoke('delete_backup', { env, name });
+/** The volumes a destructive action would lose: all (secrets null) or those holding one of `secrets`. @param {string} env @param {string[] | null} secrets @returns {Promise<string[]>} */
+export const volumesAtRisk = (env, secrets) => invoke('volumes_at_risk', { env, secrets });
+/** The backups keeping only the newest `keep` would delete. @param {string} env @param {number} keep @returns {Promise<BackupEntry[]>} */
+export const planPrune = (env, keep) => invoke('plan_prune', { env, keep });

@@ -1,7 +1,8 @@
 // Secrets: which the environment uses, generate the missing, rotate, reveal or copy one.
-import { ask } from './confirm.js';
+import { backupStep } from './backups-view.js';
+import { choose } from './confirm.js';
 import { button, el, heading } from './format.js';
-import { generateSecrets, revealSecret, rotateSecret, secretsStatus } from './ipc.js';
+import { backupEnvironment, generateSecrets, revealSecret, rotateSecret, secretsStatus, volumesAtRisk } from './ipc.js';
 
 const REVEAL_SECONDS = 8;
 
@@ -122,10 +123,29 @@ export class SecretsView extends EventTarget {
 
   /** @param {string} name */
   async #rotate(name) {
-    const body = 'Running services keep the old value until they are restarted, and a database password already stored in a data volume (PostgreSQL, MinIO) will no longer match.';
-    if (!await ask({ title: `Rotate ${name}?`, body, confirm: 'Rotate', danger: true })) return;
-    await rotateSecret(this.env, name);
+    // Volumes of the services that receive the secret may hold data made with it.
+    const baked = await volumesAtRisk(this.env, [name]).catch(() => /** @type {string[]} */ ([]));
+    const body = 'Running services keep the old value until they are restarted, and a database password already stored in a data volume (PostgreSQL, MinIO) will no longer match.'
+      + (baked.length ? ` ${baked.join(', ')} may hold data made with the current value: a backup keeps it restorable.` : '');
+    /** @type {import('./confirm.js').Choice[]} */
+    const choices = baked.length
+      ? [{ label: 'Back up, then rotate', value: 'backup', kind: 'primary' }, { label: 'Rotate without a backup', value: 'rotate', kind: 'danger' }]
+      : [{ label: 'Rotate', value: 'rotate', kind: 'danger' }];
+    const choice = await choose({ title: `Rotate ${name}?`, body, danger: true }, choices);
+    if (!choice) return;
+    try {
+      if (choice === 'backup') {
+        this.message.textContent = `Backing up ${baked.join(', ')}…`;
+        const report = await backupEnvironment(this.env, baked, (e) => { this.message.textContent = backupStep(e); });
+        this.message.textContent = `Backed up to ${report.path}. Rotating ${name}…`;
+      }
+      await rotateSecret(this.env, name);
+    } catch (error) {
+      const e = /** @type {import('./ipc.js').StackpilotError} */ (error);
+      this.message.textContent = `${name} was not rotated: ${e.message}${e.hint ? ` What to do: ${e.hint}` : ''}`;
+      return;
+    }
     await this.load();
-    this.message.textContent = `${name} rotated. Restart the services that use it.`;
+    this.message.textContent = `${name} rotated${choice === 'backup' ? ' after a backup of ' + baked.join(', ') : ''}. Restart the services that use it.`;
   }
 }

@@ -1,5 +1,6 @@
 //! Tauri commands, one file per area; each is a thin, traced call into core.
 
+pub mod backup;
 pub mod checks;
 pub mod secrets;
 pub mod stack;

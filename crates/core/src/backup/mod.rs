@@ -138,7 +138,7 @@ impl Diagnostic for BackupError {
             Self::NothingToBackUp { env, .. } => Some(format!("volumes are created when the environment starts: `stackpilot up {env}`")),
             Self::UnknownVolume { known, .. } if known.is_empty() => Some("its Compose files declare no named volumes".into()),
             Self::UnknownVolume { known, .. } => Some(format!("its volumes are: {}", known.join(", "))),
-            Self::Running { env, .. } => Some(format!("stop it first (`stackpilot stop {env}`), then restore; nothing was replaced")),
+            Self::Running { env, .. } => Some(format!("stop it first (Stop on its dashboard, or `stackpilot stop {env}`), then restore; nothing was replaced")),
             Self::VolumeInUse { .. } => Some("remove or stop those containers first; nothing was replaced".into()),
             Self::NotReachable { .. } => Some("check that the services that mount it are in an active profile (`docker compose config --services`)".into()),
             Self::NotFound { .. } => Some("name a backup folder, its manifest.json, a backup's name or `latest` (`stackpilot backups ENV` lists them)".into()),
