@@ -70,7 +70,7 @@ async fn data_in_volumes_survives_backup_down_volumes_restore_and_up_byte_for_by
 
     let backups = tempfile::tempdir().expect("tempdir");
     let mut events = Vec::new();
-    let report = backup::backup(env, &BackupOptions { volumes: Vec::new(), dir: Some(backups.path().to_path_buf()) }, |e| events.push(e)).await.expect("backup");
+    let report = backup::backup(env, &BackupOptions { volumes: Vec::new(), dir: Some(backups.path().to_path_buf()), ..BackupOptions::default() }, |e| events.push(e)).await.expect("backup");
     let names: Vec<&str> = report.manifest.volumes.iter().map(|v| v.volume.as_str()).collect();
     assert_eq!(names, ["cache", "data"]);
     let data = &report.manifest.volumes[1];
@@ -107,7 +107,7 @@ async fn a_damaged_or_cut_short_backup_is_refused_and_nothing_is_replaced() {
     up(&workspace).await;
     in_db(&project, "echo v1 > /var/lib/db/a.txt && head -c 200000 /dev/urandom > /var/lib/db/b.bin");
     let backups = tempfile::tempdir().expect("tempdir");
-    let options = BackupOptions { volumes: vec!["data".into()], dir: Some(backups.path().to_path_buf()) };
+    let options = BackupOptions { volumes: vec!["data".into()], dir: Some(backups.path().to_path_buf()), ..BackupOptions::default() };
     let good = backup::backup(env, &options, |_| {}).await.expect("backup").path;
     in_db(&project, "echo v2 > /var/lib/db/a.txt");
 

@@ -13,6 +13,8 @@ pub struct Progress {
     what: String,
     /// Drawn on a terminal; `None`: plain lines.
     bars: Option<Bars>,
+    /// When each row last printed a plain line of [`Progress::tick`].
+    ticked: HashMap<String, std::time::Instant>,
 }
 
 struct Bars {
@@ -36,12 +38,12 @@ impl Progress {
     /// Progress drawn in place on a terminal, else plain lines.
     pub fn new() -> Self {
         if !std::io::stdout().is_terminal() {
-            return Self { what: String::new(), bars: None };
+            return Self { what: String::new(), bars: None, ticked: HashMap::new() };
         }
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stdout());
         let overall = multi.add(ProgressBar::new_spinner().with_style(style("{spinner:.cyan} {msg} {elapsed_precise:.dim}")));
         overall.enable_steady_tick(Duration::from_millis(100));
-        Self { what: String::new(), bars: Some(Bars { multi, overall, rows: HashMap::new() }) }
+        Self { what: String::new(), bars: Some(Bars { multi, overall, rows: HashMap::new() }), ticked: HashMap::new() }
     }
 
     /// What is being done now ("Checking dev (Development)"): the overall line on a
@@ -99,6 +101,19 @@ impl Progress {
             }
             None => outln!("  {service:<20} {step}"),
         }
+    }
+
+    /// [`Progress::step`] for a count that moves all the time (bytes copied): redrawn on a
+    /// terminal, a plain line at most every 5 s per row elsewhere.
+    pub fn tick(&mut self, service: &str, step: &str) {
+        if self.bars.is_none() {
+            let now = std::time::Instant::now();
+            if self.ticked.get(service).is_some_and(|last| now.duration_since(*last) < Duration::from_secs(5)) {
+                return;
+            }
+            self.ticked.insert(service.to_owned(), now);
+        }
+        self.step(service, step);
     }
 
     /// `service`'s image: `current` of `total` bytes. On a terminal a bar; the caller prints

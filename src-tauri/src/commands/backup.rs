@@ -23,7 +23,7 @@ pub async fn list_backups(session: State<'_, Session>, env: String) -> Result<Ve
 #[tracing::instrument(skip(session, on_event))]
 pub async fn backup_environment(session: State<'_, Session>, env: String, volumes: Vec<String>, on_event: Channel<BackupEvent>) -> Result<BackupReport, ErrorReport> {
     let workspace = session.environment(&env)?;
-    let options = BackupOptions { volumes, dir: None };
+    let options = BackupOptions { volumes, dir: None, ..BackupOptions::default() };
     backup::backup(super::env(&workspace, &env)?, &options, |event| {
         let _ = on_event.send(event);
     })

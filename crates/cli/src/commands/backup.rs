@@ -123,6 +123,7 @@ pub async fn cmd_backup(workspace: Option<&Path>, args: BackupArgs) -> Result<Ex
     let options = BackupOptions {
         volumes: args.volumes.clone(),
         dir: args.output.clone(),
+        ..BackupOptions::default()
     };
     let report = run_backup(env, &options, args.json).await?;
     if args.json {
@@ -141,12 +142,20 @@ async fn run_backup(
     if let Some(p) = &mut progress {
         p.phase(&format!("Backing up {}'s volumes", env.name));
     }
+    // Ctrl-C cancels the copy: core unpauses what it paused and keeps nothing.
+    let cancel = options.cancel.clone();
+    let on_ctrl_c = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            cancel.cancel();
+        }
+    });
     let result = backup::backup(env, options, |event| {
         if let Some(p) = &mut progress {
             show_backup(p, &event);
         }
     })
     .await;
+    on_ctrl_c.abort();
     let report = match result {
         Ok(report) => report,
         Err(e) => {
@@ -192,7 +201,7 @@ fn show_backup(p: &mut Progress, event: &BackupEvent) {
             p.step(volume, &format!("reading through {through}{paused}"));
         }
         BackupEvent::Progress { volume, bytes } => {
-            p.step(volume, &format!("{} read", human_bytes(*bytes)))
+            p.tick(volume, &format!("{} read", human_bytes(*bytes)))
         }
         BackupEvent::Written {
             volume,
@@ -244,6 +253,12 @@ pub async fn cmd_restore(workspace: Option<&Path>, args: RestoreArgs) -> Result<
     if let Some(p) = &mut progress {
         p.phase(&format!("Restoring {}", env.name));
     }
+    // Once volumes are being replaced, stopping half-way would leave one half written.
+    let on_ctrl_c = tokio::spawn(async {
+        while tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("The restore goes on to its end: a volume left half written would be worse than the wait.");
+        }
+    });
     let options = RestoreOptions {
         keep_current: keep,
         dir: args.dir.clone(),
@@ -254,6 +269,7 @@ pub async fn cmd_restore(workspace: Option<&Path>, args: RestoreArgs) -> Result<
         }
     })
     .await;
+    on_ctrl_c.abort();
     if let Some(p) = progress {
         p.finish(if result.is_ok() { "done" } else { "failed" });
     }
@@ -276,15 +292,13 @@ pub async fn cmd_restore(workspace: Option<&Path>, args: RestoreArgs) -> Result<
 
 fn show_restore(p: &mut Progress, event: &RestoreEvent) {
     match event {
-        RestoreEvent::Checking {
-            volume,
-            bytes,
-            total,
-        } => {
+        RestoreEvent::Checking { volume, bytes, total } => {
             if bytes >= total {
                 p.done(volume, "checked");
-            } else {
+            } else if p.drawn() {
                 p.pull(volume, *bytes, *total);
+            } else {
+                p.tick(volume, &format!("checking, {} %", bytes * 100 / (*total).max(1)));
             }
         }
         RestoreEvent::KeepingCurrent(e) => show_backup(p, e),
@@ -295,11 +309,13 @@ fn show_restore(p: &mut Progress, event: &RestoreEvent) {
         RestoreEvent::Volume { volume, through } => {
             p.step(volume, &format!("writing through {through}"))
         }
-        RestoreEvent::Progress {
-            volume,
-            bytes,
-            total,
-        } => p.pull(volume, *bytes, *total),
+        RestoreEvent::Progress { volume, bytes, total } => {
+            if p.drawn() {
+                p.pull(volume, *bytes, *total);
+            } else {
+                p.tick(volume, &format!("{} of {} written", human_bytes(*bytes), human_bytes(*total)));
+            }
+        }
         RestoreEvent::Restored { volume } => p.done(volume, "restored"),
     }
 }
@@ -436,6 +452,7 @@ pub async fn offer_backup(
     let options = BackupOptions {
         volumes: volumes.to_vec(),
         dir: None,
+        ..BackupOptions::default()
     };
     run_backup(env, &options, false).await.map(|_| ())
 }

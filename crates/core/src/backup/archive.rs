@@ -220,90 +220,65 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Checks a volume's archive end to end: its size and checksum against the manifest, then
-/// every entry of the tar inside (a path that would leave the volume is refused), and the
-/// stream's length. `progress` gets the bytes of the archive read so far.
-pub fn verify(
-    dir: &Path,
-    volume: &VolumeArchive,
-    mut progress: impl FnMut(u64),
-) -> Result<(), BackupError> {
+/// Checks a volume's archive end to end, in one pass over the file: its size against the
+/// manifest first, then, while its SHA-256 is computed, every entry of the tar inside (a
+/// path that would leave the volume is refused) and the stream's length. A checksum that
+/// differs is the error reported, whatever else broke. `progress` gets the bytes of the
+/// archive read so far.
+pub fn verify(dir: &Path, volume: &VolumeArchive, mut progress: impl FnMut(u64)) -> Result<(), BackupError> {
     let path = dir.join(&volume.file);
-    let corrupt = |detail: String| BackupError::Corrupt {
-        path: path.clone(),
-        detail,
-    };
-    let meta = std::fs::metadata(&path).map_err(|e| {
-        corrupt(format!(
-            "the archive of {} cannot be read: {e}",
-            volume.volume
-        ))
-    })?;
+    let corrupt = |detail: String| BackupError::Corrupt { path: path.clone(), detail };
+    let meta = std::fs::metadata(&path).map_err(|e| corrupt(format!("the archive of {} cannot be read: {e}", volume.volume)))?;
     if meta.len() != volume.archive_bytes {
-        return Err(corrupt(format!(
-            "it has {} bytes, the manifest says {}: it was cut short or changed",
-            meta.len(),
-            volume.archive_bytes
-        )));
-    }
-    let mut file = std::fs::File::open(&path).map_err(|e| corrupt(e.to_string()))?;
-    let mut hash = Sha256::new();
-    let mut buffer = vec![0u8; 1 << 20];
-    let mut read = 0u64;
-    loop {
-        let n = file.read(&mut buffer).map_err(|e| corrupt(e.to_string()))?;
-        if n == 0 {
-            break;
-        }
-        hash.update(&buffer[..n]);
-        read += n as u64;
-        progress(read);
-    }
-    let sha = hex(&hash.finalize());
-    if sha != volume.sha256 {
-        return Err(corrupt(format!(
-            "its SHA-256 is {sha}, the manifest says {}: it was damaged or changed",
-            volume.sha256
-        )));
+        return Err(corrupt(format!("it has {} bytes, the manifest says {}: it was cut short or changed", meta.len(), volume.archive_bytes)));
     }
     let file = std::fs::File::open(&path).map_err(|e| corrupt(e.to_string()))?;
-    let mut counted = Counting {
-        inner: flate2::read::GzDecoder::new(std::io::BufReader::new(file)),
-        bytes: 0,
-    };
-    let mut archive = tar::Archive::new(&mut counted);
-    let entries = archive
-        .entries()
-        .map_err(|e| corrupt(format!("it is not a tar archive: {e}")))?;
-    for entry in entries {
-        let mut entry = entry.map_err(|e| corrupt(format!("an entry cannot be read: {e}")))?;
-        let name = entry
-            .path()
-            .map_err(|e| corrupt(format!("an entry's name cannot be read: {e}")))?
-            .into_owned();
-        if name.is_absolute()
-            || name
-                .components()
-                .any(|c| matches!(c, std::path::Component::ParentDir))
-        {
-            return Err(corrupt(format!(
-                "the entry `{}` would be written outside the volume",
-                name.display()
-            )));
+    let mut hashed = Hashed { inner: std::io::BufReader::with_capacity(1 << 20, file), hash: Sha256::new(), read: 0, progress: &mut progress };
+    let structure = (|| {
+        let mut counted = Counting { inner: flate2::read::GzDecoder::new(&mut hashed), bytes: 0 };
+        let mut archive = tar::Archive::new(&mut counted);
+        let entries = archive.entries().map_err(|e| corrupt(format!("it is not a tar archive: {e}")))?;
+        for entry in entries {
+            let mut entry = entry.map_err(|e| corrupt(format!("an entry cannot be read: {e}")))?;
+            let name = entry.path().map_err(|e| corrupt(format!("an entry's name cannot be read: {e}")))?.into_owned();
+            if name.is_absolute() || name.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+                return Err(corrupt(format!("the entry `{}` would be written outside the volume", name.display())));
+            }
+            std::io::copy(&mut entry, &mut std::io::sink()).map_err(|e| corrupt(format!("{} cannot be read: {e}", name.display())))?;
         }
-        std::io::copy(&mut entry, &mut std::io::sink())
-            .map_err(|e| corrupt(format!("{} cannot be read: {e}", name.display())))?;
+        // The tar reader stops at the end-of-archive marker; the rest of the stream is padding.
+        std::io::copy(&mut counted, &mut std::io::sink()).map_err(|e| corrupt(format!("the end of the archive cannot be read: {e}")))?;
+        Ok(counted.bytes)
+    })();
+    // What the reading above left (after an error, or past the gzip stream) is hashed too.
+    std::io::copy(&mut hashed, &mut std::io::sink()).map_err(|e| corrupt(e.to_string()))?;
+    let sha = hex(&hashed.hash.finalize());
+    if sha != volume.sha256 {
+        return Err(corrupt(format!("its SHA-256 is {sha}, the manifest says {}: it was damaged or changed", volume.sha256)));
     }
-    // The tar reader stops at the end-of-archive marker; the rest of the stream is padding.
-    std::io::copy(&mut counted, &mut std::io::sink())
-        .map_err(|e| corrupt(format!("the end of the archive cannot be read: {e}")))?;
-    if counted.bytes != volume.bytes {
-        return Err(corrupt(format!(
-            "it holds {} bytes of data, the manifest says {}",
-            counted.bytes, volume.bytes
-        )));
+    let bytes = structure?;
+    if bytes != volume.bytes {
+        return Err(corrupt(format!("it holds {bytes} bytes of data, the manifest says {}", volume.bytes)));
     }
     Ok(())
+}
+
+/// Hashes and counts what is read through it, saying how far it is.
+struct Hashed<'p, R> {
+    inner: R,
+    hash: Sha256,
+    read: u64,
+    progress: &'p mut dyn FnMut(u64),
+}
+
+impl<R: Read> Read for Hashed<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        self.read += n as u64;
+        (self.progress)(self.read);
+        Ok(n)
+    }
 }
 
 /// Counts what is read through it.

@@ -36,6 +36,21 @@ pub(super) fn free_name(dir: &Path, env: &str, secs: u64) -> String {
         .unwrap_or(base)
 }
 
+/// Removes the unfinished backups of `env` in `dir` (`.ENV-….partial`, left by a process
+/// that was killed); what cannot be removed stays, hidden, and is tried again next time.
+pub(super) fn remove_leftovers(dir: &Path, env: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_folder = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_folder && name.starts_with(&format!(".{env}-")) && name.ends_with(".partial") {
+            if let Err(e) = std::fs::remove_dir_all(entry.path()) {
+                tracing::warn!("cannot remove the unfinished backup {}: {e}", entry.path().display());
+            }
+        }
+    }
+}
+
 /// A backup found in a folder.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BackupEntry {

@@ -36,6 +36,8 @@ pub struct BackupOptions {
     pub volumes: Vec<String>,
     /// The folder the backup is written into; [`catalog::default_dir`] when `None`.
     pub dir: Option<PathBuf>,
+    /// Cancels the copy (the containers paused for it run again, nothing is kept).
+    pub cancel: tokio_util::sync::CancellationToken,
 }
 
 /// How a backup goes, for a front end to show.
@@ -161,6 +163,10 @@ pub(super) async fn backup_locked(
         None => catalog::default_dir(&env.project())?,
     };
     crate::paths::private_dir(&dir).map_err(super::unwritable(&dir))?;
+    if options.dir.is_none() {
+        // Only this environment writes there, under its lock: what a killed backup left goes.
+        catalog::remove_leftovers(&dir, env.name);
+    }
     let created_at = crate::time::now();
     let name = catalog::free_name(&dir, env.name, created_at);
     let partial = dir.join(format!(".{name}.partial"));
@@ -168,7 +174,7 @@ pub(super) async fn backup_locked(
     crate::paths::private_dir(&partial).map_err(super::unwritable(&partial))?;
 
     let reach = Reach::open(&engine, env, &wanted, &mut progress).await?;
-    let copied = copy_all(&engine, &reach, &wanted, &partial, &mut progress).await;
+    let copied = copy_all(&engine, &reach, &wanted, &partial, &options.cancel, &mut progress).await;
     let released = reach.release(&engine).await;
     let archives = match copied.and_then(|a| released.map(|()| a)) {
         Ok(archives) => archives,
@@ -234,6 +240,7 @@ async fn copy_all(
     reach: &Reach,
     wanted: &[&EnvVolume],
     partial: &std::path::Path,
+    cancel: &tokio_util::sync::CancellationToken,
     progress: &mut impl FnMut(BackupEvent),
 ) -> Result<Vec<VolumeArchive>, BackupError> {
     let mut archives = Vec::new();
@@ -268,6 +275,7 @@ async fn copy_all(
             &target,
             &partial.join(&file),
             &volume.volume,
+            cancel,
             progress,
         )
         .await;
@@ -308,6 +316,7 @@ async fn download(
     target: &str,
     path: &std::path::Path,
     volume: &str,
+    cancel: &tokio_util::sync::CancellationToken,
     progress: &mut impl FnMut(BackupEvent),
 ) -> Result<super::archive::Written, BackupError> {
     let docker = engine.docker().clone().with_timeout(ARCHIVE_TIMEOUT);
@@ -329,7 +338,17 @@ async fn download(
     let mut bytes = 0u64;
     let mut reported = Instant::now();
     let mut failure = None;
-    while let Some(chunk) = stream.next().await {
+    loop {
+        let chunk = tokio::select! {
+            chunk = stream.next() => match chunk {
+                Some(chunk) => chunk,
+                None => break,
+            },
+            () = cancel.cancelled() => {
+                failure = Some(BackupError::Cancelled);
+                break;
+            }
+        };
         match chunk {
             Ok(chunk) => {
                 bytes += chunk.len() as u64;

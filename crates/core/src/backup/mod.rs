@@ -100,6 +100,10 @@ pub enum BackupError {
         /// What is wrong with it.
         detail: String,
     },
+    /// The person cancelled (Ctrl-C): containers paused for the copy run again, the
+    /// unfinished backup is removed.
+    #[error("the backup was cancelled; nothing was kept")]
+    Cancelled,
     /// A file of the backup could not be written or removed.
     #[error("cannot write {}: {source}", path.display())]
     Unwritable {
@@ -126,6 +130,7 @@ impl Diagnostic for BackupError {
             Self::NotFound { .. } => Code::BackupNotFound,
             Self::Corrupt { .. } => Code::BackupCorrupt,
             Self::Unwritable { .. } => Code::BackupUnwritable,
+            Self::Cancelled => Code::Cancelled,
         }
     }
 
@@ -144,6 +149,7 @@ impl Diagnostic for BackupError {
             Self::NotFound { .. } => Some("name a backup folder, its manifest.json, a backup's name or `latest` (`stackpilot backups ENV` lists them)".into()),
             Self::Corrupt { .. } => Some("nothing was replaced; restore another backup (`stackpilot backups ENV` lists them)".into()),
             Self::Unwritable { .. } => Some("choose another folder with -o DIR, or free some disk space".into()),
+            Self::Cancelled => None,
         }
     }
 }

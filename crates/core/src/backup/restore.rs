@@ -246,6 +246,7 @@ pub async fn restore(
         let keep = BackupOptions {
             volumes: existing,
             dir: options.dir.clone(),
+            ..BackupOptions::default()
         };
         match backup_locked(env, &keep, |e| progress(RestoreEvent::KeepingCurrent(e))).await {
             Ok(report) => Some(report.path),
@@ -374,7 +375,13 @@ async fn check(
     task.await.map_err(|e| BackupError::Corrupt {
         path: volume.file.clone().into(),
         detail: e.to_string(),
-    })?
+    })??;
+    progress(RestoreEvent::Checking {
+        volume: volume.volume.clone(),
+        bytes: volume.archive_bytes,
+        total: volume.archive_bytes,
+    });
+    Ok(())
 }
 
 /// The environment's volume a backup's volume goes into.
