@@ -77,11 +77,7 @@ pub fn list(env: Env<'_>, dir: Option<&Path>) -> Result<Vec<BackupEntry>, Backup
     let entries = match std::fs::read_dir(&dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => {
-            return Err(BackupError::NotFound {
-                path: dir.join(format!("({e})")),
-            })
-        }
+        Err(source) => return Err(BackupError::Unreadable { path: dir, source }),
     };
     let project = env.project();
     let mut found = Vec::new();

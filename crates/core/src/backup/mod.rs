@@ -104,6 +104,15 @@ pub enum BackupError {
     /// unfinished backup is removed.
     #[error("the backup was cancelled; nothing was kept")]
     Cancelled,
+    /// The backup folder could not be read.
+    #[error("cannot read the backups in {}: {source}", path.display())]
+    Unreadable {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// A file of the backup could not be written or removed.
     #[error("cannot write {}: {source}", path.display())]
     Unwritable {
@@ -131,6 +140,7 @@ impl Diagnostic for BackupError {
             Self::Corrupt { .. } => Code::BackupCorrupt,
             Self::Unwritable { .. } => Code::BackupUnwritable,
             Self::Cancelled => Code::Cancelled,
+            Self::Unreadable { .. } => Code::BackupNotFound,
         }
     }
 
@@ -150,6 +160,7 @@ impl Diagnostic for BackupError {
             Self::Corrupt { .. } => Some("nothing was replaced; restore another backup (`stackpilot backups ENV` lists them)".into()),
             Self::Unwritable { .. } => Some("choose another folder with -o DIR, or free some disk space".into()),
             Self::Cancelled => None,
+            Self::Unreadable { .. } => Some("check the folder's permissions, or name another with --dir".into()),
         }
     }
 }
