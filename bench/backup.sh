@@ -37,7 +37,7 @@ volume, container, out = "spbench-data_data", "spbench-data-db-1", f"{work}/out"
 
 def run(cmd, **kw):
     start = time.monotonic()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kw)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
     return time.monotonic() - start
 
 def clean():
@@ -74,7 +74,7 @@ def sp_restore():
     return run(sp + ["restore", "data", "latest", "--yes", "--no-backup"])
 
 helper_backup = lambda: run(["docker", "run", "--rm", "-v", f"{volume}:/data:ro", "-v", f"{out}:/backup", image, "tar", "czf", "/backup/data.tar.gz", "-C", "/data", "."])
-helper_restore = lambda: run(["docker", "run", "--rm", "-v", f"{volume}:/data", "-v", f"{out}:/backup", image, "sh", "-c", "cd /data && find . -mindepth 1 -delete && tar xzf /backup/data.tar.gz"])
+helper_restore = lambda: run(["docker", "run", "--rm", "-v", f"{volume}:/data", "-v", f"{out}:/backup", image, "sh", "-c", "cd /data && rm -rf /data/* /data/.[!.]* && tar xzf /backup/data.tar.gz"])
 def cp_backup():
     return run(["sh", "-c", f"docker cp {container}:/var/lib/db/. - | gzip -1 > {out}/data.tar.gz"])
 def cp_restore():

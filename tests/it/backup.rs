@@ -77,8 +77,9 @@ async fn data_in_volumes_survives_backup_down_volumes_restore_and_up_byte_for_by
     assert_eq!(data.engine_volume, format!("{project}_data"));
     assert!(data.bytes > 3_000_000 && data.sha256.len() == 64, "{data:?}");
     assert_eq!(std::fs::metadata(report.path.join(&data.file)).expect("archive").len(), data.archive_bytes);
-    let paused = events.iter().any(|e| matches!(e, BackupEvent::Volume { volume, paused, .. } if volume == "data" && paused == &[format!("{project}-db-1")]));
-    assert!(paused, "db is paused while its volume is copied: {events:?}");
+    let both = [format!("{project}-auditor-1"), format!("{project}-db-1")];
+    let paused = events.iter().any(|e| matches!(e, BackupEvent::Volume { volume, paused, .. } if volume == "data" && paused == &both));
+    assert!(paused, "the containers that mount data are paused while it is copied: {events:?}");
     assert_eq!(in_db(&project, "echo alive"), "alive\n", "and runs again after");
     assert_eq!(backup::list(env, Some(backups.path())).expect("list").len(), 1);
 
@@ -88,7 +89,7 @@ async fn data_in_volumes_survives_backup_down_volumes_restore_and_up_byte_for_by
     let plan = backup::plan_restore(env, &report.path, &[], |_| {}).await.expect("plan");
     assert!(plan.volumes.iter().all(|v| !v.exists && v.removed_containers.is_empty()), "{plan:?}");
     assert!(plan.describe().iter().any(|l| l.contains(&format!("creates volume {project}_data"))), "{:?}", plan.describe());
-    let restored = backup::restore(env, &plan, &RestoreOptions { keep_current: true, dir: Some(backups.path().to_path_buf()) }, |_| {}).await.expect("restore");
+    let restored = backup::restore(env, &plan.backup, &[], &RestoreOptions { keep_current: true, dir: Some(backups.path().to_path_buf()) }, |_| {}).await.expect("restore");
     assert_eq!(restored.volumes, ["cache", "data"]);
     assert!(restored.kept.is_none(), "nothing existed to keep");
     assert!(project_containers(&project).is_empty(), "the containers made to reach the volumes are gone: {:?}", project_containers(&project));
@@ -141,11 +142,11 @@ async fn a_damaged_or_cut_short_backup_is_refused_and_nothing_is_replaced() {
 
     // Damaged between the confirmation and the restore: the restore checks again.
     let plan = backup::plan_restore(env, &good, &[], |_| {}).await.expect("plan");
-    assert!(plan.volumes[0].exists && plan.volumes[0].removed_containers == [format!("{project}-db-1")], "{plan:?}");
+    assert!(plan.volumes[0].exists && plan.volumes[0].removed_containers == [format!("{project}-auditor-1"), format!("{project}-db-1")], "{plan:?}");
     let archive = good.join("data.tar.gz");
     let original = std::fs::read(&archive).expect("read");
     std::fs::write(&archive, &original[..original.len() - 10]).expect("cut");
-    let error = backup::restore(env, &plan, &RestoreOptions::default(), |_| {}).await.expect_err("damaged");
+    let error = backup::restore(env, &plan.backup, &[], &RestoreOptions::default(), |_| {}).await.expect_err("damaged");
     assert_eq!(error.code(), Code::BackupCorrupt, "{error}");
     std::fs::write(&archive, &original).expect("mend");
 
@@ -155,12 +156,17 @@ async fn a_damaged_or_cut_short_backup_is_refused_and_nothing_is_replaced() {
     // The sound backup restores, keeping what it replaces.
     stack::stop(env, std::time::Duration::from_secs(60)).await.expect("stop");
     let plan = backup::plan_restore(env, &good, &[], |_| {}).await.expect("plan");
-    let report = backup::restore(env, &plan, &RestoreOptions { keep_current: true, dir: Some(backups.path().to_path_buf()) }, |_| {}).await.expect("restore");
+    let report = backup::restore(env, &plan.backup, &[], &RestoreOptions { keep_current: true, dir: Some(backups.path().to_path_buf()) }, |_| {}).await.expect("restore");
     let kept = report.kept.expect("the replaced data was backed up");
     up(&workspace).await;
     assert_eq!(in_db(&project, "cat /var/lib/db/a.txt"), "v1\n");
+    std::fs::remove_dir_all(&flipped).expect("remove");
+    std::fs::remove_dir_all(&cut).expect("remove");
     let listed = backup::list(env, Some(backups.path())).expect("list");
     assert_eq!(listed.first().map(|b| &b.path), Some(&kept), "the newest backup is the one of the replaced data");
+    let marked = listed[0].manifest.as_ref().and_then(|m| m.before_restoring.clone());
+    assert_eq!(marked.as_deref(), good.file_name().and_then(|n| n.to_str()), "it says which restore it was taken before");
+    assert_eq!(backup::find(env, Some(backups.path()), "latest").expect("latest"), good, "`latest` is never the data a restore replaced");
     down(&workspace, true).await;
 }
 
@@ -219,4 +225,35 @@ async fn the_cli_backs_up_before_down_volumes_and_a_rotation_and_prunes_by_count
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("no backup at nowhere") && err.contains("stackpilot backups ENV"), "{err}");
     down(&workspace, true).await;
+}
+
+#[tokio::test]
+async fn a_restore_that_would_need_a_missing_image_is_refused_before_anything_is_replaced() {
+    let (dir, workspace) = fixtures("bkimg", &[]);
+    SecretStore::open(&workspace).expect("keychain").generate_missing("data").expect("secrets");
+    let env = workspace.env("data").expect("env");
+    let project = env.project();
+    up(&workspace).await;
+    in_db(&project, "echo v1 > /var/lib/db/a.txt");
+    let backups = tempfile::tempdir().expect("tempdir");
+    let options = BackupOptions { volumes: vec!["data".into()], dir: Some(backups.path().to_path_buf()), ..BackupOptions::default() };
+    let good = backup::backup(env, &options, |_| {}).await.expect("backup").path;
+    in_db(&project, "echo v2 > /var/lib/db/a.txt");
+    down(&workspace, false).await;
+    // db's image is gone from the engine (as after `docker image prune`, with no registry).
+    let files = dir.path().join("data.yml");
+    let text = std::fs::read_to_string(&files).expect("compose file");
+    std::fs::write(&files, text.replacen("  db:\n    image: stackpilot-test/busybox:1", "  db:\n    image: stackpilot-test/never-built:1", 1)).expect("write");
+    let workspace = Workspace::open(dir.path()).expect("workspace");
+    let env = workspace.env("data").expect("env");
+    let error = backup::restore(env, &good, &[], &RestoreOptions { keep_current: true, dir: Some(backups.path().to_path_buf()) }, |_| {}).await.expect_err("refused");
+    assert_eq!(error.code(), Code::ImagesMissing, "{error}");
+    assert!(error.to_string().contains("stackpilot-test/never-built:1 (db)") && error.hint().is_some_and(|h| h.contains("nothing was replaced")), "{error}");
+    let out = Command::new("docker")
+        .args(["run", "--rm", "-v", &format!("{project}_data:/d"), crate::support::busybox_image(), "cat", "/d/a.txt"])
+        .output()
+        .expect("docker run");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "v2\n", "the volume still holds what it held");
+    assert_eq!(backup::list(env, Some(backups.path())).expect("list").len(), 1, "no backup of the current data was needed");
+    let _ = Command::new("docker").args(["volume", "rm", &format!("{project}_data"), &format!("{project}_cache")]).output();
 }

@@ -56,6 +56,9 @@ export class BackupsDialog extends EventTarget {
       this.table,
       actions,
     );
+    /** Whether a backup, a restore or a deletion runs: the dialog stays open until it ends. */
+    this.busy = false;
+    this.dialog.addEventListener('cancel', (e) => { if (this.busy) e.preventDefault(); });
     this.dialog.addEventListener('close', () => {
       this.dialog.remove();
       this.dispatchEvent(new Event('closed'));
@@ -84,7 +87,8 @@ export class BackupsDialog extends EventTarget {
       const row = el('tr', b.manifest ? 'backup-row' : 'backup-row damaged');
       row.dataset.name = b.name;
       const taken = b.created ? new Date(b.created * 1000).toLocaleString() : '';
-      const volumes = b.manifest ? b.manifest.volumes.map((v) => v.volume).join(', ') : `damaged: ${b.problem ?? ''}`;
+      const kept = b.manifest?.before_restoring ? ` (what the restore of ${b.manifest.before_restoring} replaced)` : '';
+      const volumes = b.manifest ? b.manifest.volumes.map((v) => v.volume).join(', ') + kept : `damaged: ${b.problem ?? ''}`;
       const bytes = b.manifest ? b.manifest.volumes.reduce((sum, v) => sum + v.bytes, 0) : 0;
       const onDisk = b.manifest ? b.manifest.volumes.reduce((sum, v) => sum + v.archive_bytes, 0) : 0;
       const actions = el('td', 'backup-actions');
@@ -107,6 +111,7 @@ export class BackupsDialog extends EventTarget {
   async #run(doing, work) {
     const buttons = /** @type {HTMLButtonElement[]} */ ([...this.dialog.querySelectorAll('button')]);
     for (const b of buttons) b.disabled = true;
+    this.busy = true;
     this.status.className = 'backup-status';
     this.status.textContent = `${doing}…`;
     try {
@@ -118,6 +123,7 @@ export class BackupsDialog extends EventTarget {
       return false;
     } finally {
       for (const b of buttons) b.disabled = false;
+      this.busy = false;
       await this.load();
     }
   }
@@ -169,7 +175,12 @@ export class BackupsDialog extends EventTarget {
   }
 
   async #prune() {
-    const keep = Math.max(0, Math.floor(Number(this.keep.value) || 0));
+    const keep = Math.floor(Number(this.keep.value));
+    if (!this.keep.value.trim() || !Number.isFinite(keep) || keep < 1) {
+      this.status.className = 'backup-status status-fail';
+      this.status.textContent = 'Say how many of the newest backups to keep: 1 or more (a single backup is deleted with its own Delete…).';
+      return;
+    }
     /** @type {import('./ipc.js').BackupEntry[]} */
     let doomed = [];
     try {

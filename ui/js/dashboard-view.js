@@ -302,10 +302,11 @@ export class DashboardView extends EventTarget {
     const volumes = this.volumes.checked;
     if (volumes) {
       // The volumes that hold data now: a backup of them is offered first.
-      const atRisk = await volumesAtRisk(this.env, null).catch(() => /** @type {string[]} */ ([]));
+      let unknown = '';
+      const atRisk = await volumesAtRisk(this.env, null).catch((/** @type {Error} */ e) => { unknown = ` Stackpilot cannot tell which volumes hold data (${e.message}), so it offers no backup.`; return /** @type {string[]} */ ([]); });
       const body = atRisk.length
         ? `All data in ${atRisk.join(', ')} (databases, uploads) is lost. A backup keeps a copy that Backups… can restore.`
-        : 'All data in them (databases, uploads) is lost.';
+        : `All data in them (databases, uploads) is lost.${unknown}`;
       /** @type {import('./confirm.js').Choice[]} */
       const choices = atRisk.length
         ? [{ label: 'Back up, then delete', value: 'backup', kind: 'primary' }, { label: 'Delete without a backup', value: 'delete', kind: 'danger' }]

@@ -201,7 +201,7 @@ export const watchEnvironment = (env, onChange) => invoke('watch_environment', {
 
 /**
  * @typedef {{volume: string, engine_volume: string, file: string, read_through: string, bytes: number, archive_bytes: number, sha256: string}} VolumeArchive
- * @typedef {{format: number, stackpilot: string, project: string, environment: string, created: string, engine: string, volumes: VolumeArchive[]}} BackupManifest
+ * @typedef {{format: number, stackpilot: string, project: string, environment: string, created: string, engine: string, volumes: VolumeArchive[], before_restoring?: string}} BackupManifest
  * @typedef {{name: string, path: string, manifest: BackupManifest | null, problem: string | null, created: number | null}} BackupEntry
  * @typedef {{path: string, manifest: BackupManifest, skipped: {volume: string, reason: string}[], millis: number}} BackupReport
  * @typedef {{event: 'preparing', data: {services: string[]}}

@@ -124,15 +124,17 @@ export class SecretsView extends EventTarget {
   /** @param {string} name */
   async #rotate(name) {
     // Volumes of the services that receive the secret may hold data made with it.
-    const baked = await volumesAtRisk(this.env, [name]).catch(() => /** @type {string[]} */ ([]));
+    let unknown = '';
+    const baked = await volumesAtRisk(this.env, [name]).catch((/** @type {Error} */ e) => { unknown = ` Stackpilot cannot tell which volumes hold it (${e.message}), so it offers no backup.`; return /** @type {string[]} */ ([]); });
     const body = 'Running services keep the old value until they are restarted, and a database password already stored in a data volume (PostgreSQL, MinIO) will no longer match.'
-      + (baked.length ? ` ${baked.join(', ')} may hold data made with the current value: a backup keeps it restorable.` : '');
+      + (baked.length ? ` ${baked.join(', ')} may hold data made with the current value: a backup keeps it restorable.` : unknown);
     /** @type {import('./confirm.js').Choice[]} */
     const choices = baked.length
       ? [{ label: 'Back up, then rotate', value: 'backup', kind: 'primary' }, { label: 'Rotate without a backup', value: 'rotate', kind: 'danger' }]
       : [{ label: 'Rotate', value: 'rotate', kind: 'danger' }];
     const choice = await choose({ title: `Rotate ${name}?`, body, danger: true }, choices);
     if (!choice) return;
+    this.message.classList.remove('status-fail');
     try {
       if (choice === 'backup') {
         this.message.textContent = `Backing up ${baked.join(', ')}…`;
@@ -143,6 +145,7 @@ export class SecretsView extends EventTarget {
     } catch (error) {
       const e = /** @type {import('./ipc.js').StackpilotError} */ (error);
       this.message.textContent = `${name} was not rotated: ${e.message}${e.hint ? ` What to do: ${e.hint}` : ''}`;
+      this.message.classList.add('status-fail');
       return;
     }
     await this.load();

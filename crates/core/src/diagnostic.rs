@@ -66,6 +66,8 @@ codes! {
         NothingToBackUp,
         /// A volume is also used by containers outside the environment.
         VolumeInUse,
+        /// Images a restore needs are not on the engine.
+        ImagesMissing,
     ],
     Interrupted: [
         /// The person cancelled.

@@ -62,11 +62,12 @@ pub async fn restore_backup(session: State<'_, Session>, env: String, name: Stri
     let workspace = session.environment(&env)?;
     let env = super::env(&workspace, &env)?;
     let dir = listed(env, &name)?;
-    let send = |event: RestoreEvent| {
+    let options = RestoreOptions { keep_current: true, dir: None };
+    backup::restore(env, &dir, &[], &options, |event| {
         let _ = on_event.send(event);
-    };
-    let plan = backup::plan_restore(env, &dir, &[], send).await.map_err(|e| ErrorReport::of(&e))?;
-    backup::restore(env, &plan, &RestoreOptions { keep_current: true, dir: None }, send).await.map_err(|e| ErrorReport::of(&e))
+    })
+    .await
+    .map_err(|e| ErrorReport::of(&e))
 }
 
 /// Deletes the backup `name` of `env` (the page asked).

@@ -142,10 +142,16 @@ async fn run_backup(
     if let Some(p) = &mut progress {
         p.phase(&format!("Backing up {}'s volumes", env.name));
     }
-    // Ctrl-C cancels the copy: core unpauses what it paused and keeps nothing.
+    // Ctrl-C cancels the copy (core unpauses what it paused and keeps nothing); once the
+    // backup is over, it ends the program as it would have without this handler.
     let cancel = options.cancel.clone();
-    let on_ctrl_c = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
+    let over = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let done = over.clone();
+    tokio::spawn(async move {
+        while tokio::signal::ctrl_c().await.is_ok() {
+            if done.load(std::sync::atomic::Ordering::SeqCst) {
+                std::process::exit(130);
+            }
             cancel.cancel();
         }
     });
@@ -155,7 +161,7 @@ async fn run_backup(
         }
     })
     .await;
-    on_ctrl_c.abort();
+    over.store(true, std::sync::atomic::Ordering::SeqCst);
     let report = match result {
         Ok(report) => report,
         Err(e) => {
@@ -263,7 +269,7 @@ pub async fn cmd_restore(workspace: Option<&Path>, args: RestoreArgs) -> Result<
         keep_current: keep,
         dir: args.dir.clone(),
     };
-    let result = backup::restore(env, &plan, &options, |event| {
+    let result = backup::restore(env, &plan.backup, &args.volumes, &options, |event| {
         if let Some(p) = &mut progress {
             show_restore(p, &event);
         }
@@ -408,7 +414,7 @@ pub fn cmd_backups(workspace: Option<&Path>, args: BackupsArgs) -> Result<ExitCo
 fn describe(b: &backup::BackupEntry) -> String {
     match (&b.manifest, &b.problem) {
         (Some(m), _) => format!(
-            "{:<28} {}  {}  {} ({} on disk)",
+            "{:<28} {}  {}  {} ({} on disk){}",
             b.name,
             b.created
                 .map_or_else(|| m.created.clone(), stackpilot_core::time::format_time),
@@ -418,7 +424,8 @@ fn describe(b: &backup::BackupEntry) -> String {
                 .collect::<Vec<_>>()
                 .join(", "),
             human_bytes(m.bytes()),
-            human_bytes(m.archive_bytes())
+            human_bytes(m.archive_bytes()),
+            m.before_restoring.as_ref().map_or_else(String::new, |r| format!("  (what the restore of {r} replaced)"))
         ),
         (None, problem) => format!(
             "{:<28} damaged: {}",

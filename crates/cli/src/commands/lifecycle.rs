@@ -145,9 +145,14 @@ pub async fn cmd_down(workspace: Option<&Path>, args: DownArgs) -> Result<ExitCo
     let workspace = open(workspace, &args.environment)?;
     if args.volumes && (args.backup || !(args.yes || args.no_backup || args.json)) {
         let env = env(&workspace, &args.environment)?;
-        let existing = stackpilot_core::backup::existing_volumes(env).await.map_err(|e| Failure::of(&e))?;
-        let why = format!("down --volumes deletes {} and all data in them.", existing.join(", "));
-        super::backup::offer_backup(env, &existing, args.backup, false, &why).await?;
+        match stackpilot_core::backup::existing_volumes(env).await {
+            Ok(existing) => {
+                let why = format!("down --volumes deletes {} and all data in them.", existing.join(", "));
+                super::backup::offer_backup(env, &existing, args.backup, false, &why).await?;
+            }
+            Err(e) if !args.backup => eprintln!("note: cannot tell which volumes hold data, so no backup is offered: {e}"),
+            Err(e) => return Err(Failure::of(&e)),
+        }
     }
     let question = format!("This deletes the named volumes of {} and all data in them. Continue?", args.environment);
     if args.volumes && !confirm(&question, args.yes) {

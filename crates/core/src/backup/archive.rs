@@ -35,6 +35,10 @@ pub struct Manifest {
     pub engine: String,
     /// One entry per volume.
     pub volumes: Vec<VolumeArchive>,
+    /// Set on the backup a restore takes of the data it replaces: the name of the backup
+    /// restored. `latest` never means such a backup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before_restoring: Option<String>,
 }
 
 /// One volume in a backup.
@@ -64,12 +68,16 @@ impl Manifest {
             path: path.clone(),
             detail,
         };
-        let file = std::fs::File::open(&path).map_err(|e| match e.kind() {
+        let meta = std::fs::metadata(&path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => BackupError::NotFound {
                 path: dir.to_path_buf(),
             },
-            _ => corrupt(e.to_string()),
+            _ => corrupt(format!("it cannot be read: {e}")),
         })?;
+        if !meta.is_file() {
+            return Err(corrupt("it is not a file (a folder, a device or a pipe)".into()));
+        }
+        let file = std::fs::File::open(&path).map_err(|e| corrupt(format!("it cannot be read: {e}")))?;
         let mut text = String::new();
         file.take(MANIFEST_LIMIT + 1)
             .read_to_string(&mut text)
@@ -84,12 +92,16 @@ impl Manifest {
         if manifest.format != FORMAT {
             return Err(corrupt(format!("backup format {} is not one this Stackpilot reads (it reads {FORMAT}); use the Stackpilot that wrote it ({})", manifest.format, manifest.stackpilot)));
         }
-        for volume in &manifest.volumes {
+        for (i, volume) in manifest.volumes.iter().enumerate() {
             if !is_plain_name(&volume.file) {
                 return Err(corrupt(format!(
                     "the manifest names the file `{}`, outside the backup's folder",
                     volume.file.escape_debug()
                 )));
+            }
+            let twice = manifest.volumes[..i].iter().any(|v| v.volume == volume.volume || v.file == volume.file);
+            if twice {
+                return Err(corrupt(format!("the manifest names volume `{}` or its file twice", volume.volume.escape_debug())));
             }
         }
         Ok(manifest)
@@ -228,14 +240,18 @@ fn hex(bytes: &[u8]) -> String {
 pub fn verify(dir: &Path, volume: &VolumeArchive, mut progress: impl FnMut(u64)) -> Result<(), BackupError> {
     let path = dir.join(&volume.file);
     let corrupt = |detail: String| BackupError::Corrupt { path: path.clone(), detail };
-    let meta = std::fs::metadata(&path).map_err(|e| corrupt(format!("the archive of {} cannot be read: {e}", volume.volume)))?;
+    let meta = std::fs::symlink_metadata(&path).map_err(|e| corrupt(format!("the archive of {} cannot be read: {e}", volume.volume)))?;
+    if !meta.is_file() {
+        return Err(corrupt("it is not a plain file (a link, a folder, a device or a pipe)".into()));
+    }
     if meta.len() != volume.archive_bytes {
         return Err(corrupt(format!("it has {} bytes, the manifest says {}: it was cut short or changed", meta.len(), volume.archive_bytes)));
     }
     let file = std::fs::File::open(&path).map_err(|e| corrupt(e.to_string()))?;
-    let mut hashed = Hashed { inner: std::io::BufReader::with_capacity(1 << 20, file), hash: Sha256::new(), read: 0, progress: &mut progress };
+    // Never more than the file measured: one that grows meanwhile is not read forever.
+    let mut hashed = Hashed { inner: std::io::BufReader::with_capacity(1 << 20, file.take(meta.len())), hash: Sha256::new(), read: 0, progress: &mut progress };
     let structure = (|| {
-        let mut counted = Counting { inner: flate2::read::GzDecoder::new(&mut hashed), bytes: 0 };
+        let mut counted = Counting { inner: flate2::read::GzDecoder::new(&mut hashed), bytes: 0, limit: volume.bytes };
         let mut archive = tar::Archive::new(&mut counted);
         let entries = archive.entries().map_err(|e| corrupt(format!("it is not a tar archive: {e}")))?;
         for entry in entries {
@@ -281,16 +297,21 @@ impl<R: Read> Read for Hashed<'_, R> {
     }
 }
 
-/// Counts what is read through it.
+/// Counts what is read through it, and refuses to go past `limit` (an archive that
+/// unpacks to more than its manifest says is not read to its end).
 struct Counting<R> {
     inner: R,
     bytes: u64,
+    limit: u64,
 }
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.bytes += n as u64;
+        if self.bytes > self.limit {
+            return Err(std::io::Error::other(format!("it unpacks to more than the {} bytes the manifest says", self.limit)));
+        }
         Ok(n)
     }
 }
@@ -381,6 +402,17 @@ mod tests {
         assert!(error.to_string().contains("cut short"), "{error}");
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_place_of_an_archive_is_refused_unread() {
+        let (dir, volume) = backup_with(&[("./a.txt", b"hello")]);
+        let path = dir.path().join("data.tar.gz");
+        std::fs::rename(&path, dir.path().join("elsewhere")).expect("move");
+        std::os::unix::fs::symlink(dir.path().join("elsewhere"), &path).expect("link");
+        let error = verify(dir.path(), &volume, |_| {}).expect_err("refused");
+        assert!(error.to_string().contains("not a plain file"), "{error}");
+    }
+
     #[test]
     fn a_flipped_byte_is_refused_by_the_checksum() {
         let (dir, volume) = backup_with(&[("./a.txt", b"hello")]);
@@ -440,6 +472,7 @@ mod tests {
                 archive_bytes: 1,
                 sha256: String::new(),
             }],
+            before_restoring: None,
         };
         std::fs::write(
             dir.path().join(MANIFEST),
@@ -450,6 +483,10 @@ mod tests {
             .expect_err("refused")
             .to_string()
             .contains("outside"));
+        manifest.volumes[0].file = "data.tar.gz".into();
+        manifest.volumes.push(manifest.volumes[0].clone());
+        std::fs::write(dir.path().join(MANIFEST), serde_json::to_vec(&manifest).expect("json")).expect("write");
+        assert!(Manifest::read(dir.path()).expect_err("refused").to_string().contains("twice"));
         manifest.volumes.clear();
         manifest.format = 9;
         std::fs::write(

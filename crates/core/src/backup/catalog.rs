@@ -126,7 +126,7 @@ pub fn find(env: Env<'_>, dir: Option<&Path>, what: &str) -> Result<PathBuf, Bac
         let listed = list(env, dir)?;
         return listed
             .into_iter()
-            .find(|b| b.manifest.is_some())
+            .find(|b| b.manifest.as_ref().is_some_and(|m| m.before_restoring.is_none()))
             .map(|b| b.path)
             .ok_or_else(|| BackupError::NotFound {
                 path: dir.map_or_else(
@@ -162,14 +162,15 @@ pub struct Keep {
 }
 
 /// The complete backups that `keep` lets go, from a newest-first listing. Backups whose
-/// manifest does not read are never pruned (a person looks at them first).
+/// manifest does not read, or whose time does not, are never pruned (a person looks at
+/// them first).
 pub fn prune_plan(listed: &[BackupEntry], keep: Keep, now: u64) -> Vec<BackupEntry> {
     if keep.newest.is_none() && keep.within.is_none() {
         return Vec::new();
     }
     listed
         .iter()
-        .filter(|b| b.manifest.is_some())
+        .filter(|b| b.manifest.is_some() && b.created.is_some())
         .enumerate()
         .filter(|(rank, b)| {
             let by_count = keep.newest.is_some_and(|n| *rank < n);
@@ -222,6 +223,7 @@ mod tests {
             created: crate::time::format_timestamp(created),
             engine: "default".into(),
             volumes: Vec::new(),
+            before_restoring: None,
         });
         BackupEntry {
             name: name.into(),

@@ -38,6 +38,8 @@ pub struct BackupOptions {
     pub dir: Option<PathBuf>,
     /// Cancels the copy (the containers paused for it run again, nothing is kept).
     pub cancel: tokio_util::sync::CancellationToken,
+    /// The name of the backup about to be restored, when this one keeps the data it replaces.
+    pub before_restoring: Option<String>,
 }
 
 /// How a backup goes, for a front end to show.
@@ -162,8 +164,12 @@ pub(super) async fn backup_locked(
         Some(dir) => dir.clone(),
         None => catalog::default_dir(&env.project())?,
     };
-    crate::paths::private_dir(&dir).map_err(super::unwritable(&dir))?;
-    if options.dir.is_none() {
+    if options.dir.is_some() {
+        // A folder of the person's: created when missing, its permissions left as they are
+        // (the backup's own folder inside is private).
+        std::fs::create_dir_all(&dir).map_err(super::unwritable(&dir))?;
+    } else {
+        crate::paths::private_dir(&dir).map_err(super::unwritable(&dir))?;
         // Only this environment writes there, under its lock: what a killed backup left goes.
         catalog::remove_leftovers(&dir, env.name);
     }
@@ -173,7 +179,7 @@ pub(super) async fn backup_locked(
     std::fs::create_dir(&partial).map_err(super::unwritable(&partial))?;
     crate::paths::private_dir(&partial).map_err(super::unwritable(&partial))?;
 
-    let reach = Reach::open(&engine, env, &wanted, &mut progress).await?;
+    let reach = Reach::open(&engine, env, &wanted, false, &mut progress).await?;
     let copied = copy_all(&engine, &reach, &wanted, &partial, &options.cancel, &mut progress).await;
     let released = reach.release(&engine).await;
     let archives = match copied.and_then(|a| released.map(|()| a)) {
@@ -191,6 +197,7 @@ pub(super) async fn backup_locked(
         created: crate::time::format_timestamp(created_at),
         engine: engine.endpoint().label(),
         volumes: archives,
+        before_restoring: options.before_restoring.clone(),
     };
     let finished = manifest.write(&partial).and_then(|()| {
         let path = dir.join(&name);
@@ -221,8 +228,14 @@ pub(super) fn select<'a>(
     if wanted.is_empty() {
         return Ok(all.iter().collect());
     }
-    wanted
-        .iter()
+    let mut names: Vec<&String> = Vec::new();
+    for name in wanted {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+        .into_iter()
         .map(|name| {
             all.iter()
                 .find(|v| &v.volume == name)
@@ -246,30 +259,38 @@ async fn copy_all(
     let mut archives = Vec::new();
     for volume in wanted {
         let (container, target) = reach.through(volume)?;
-        let paused: Vec<&ContainerSummary> = reach
+        // Running containers hold still while their volume is copied; a restarting one is
+        // left as it is (it cannot be paused), one already paused stays paused.
+        let running: Vec<&ContainerSummary> = reach
             .containers
             .iter()
-            .filter(|c| {
-                volumes::is_up(c)
-                    && c.state != Some(bollard::models::ContainerSummaryStateEnum::PAUSED)
-            })
+            .filter(|c| c.state == Some(bollard::models::ContainerSummaryStateEnum::RUNNING))
             .filter(|c| volumes::mount_point(c, &volume.engine_volume).is_some())
             .collect();
         let through = format!("{}:{target}", volumes::container_name(container));
         progress(BackupEvent::Volume {
             volume: volume.volume.clone(),
             through: through.clone(),
-            paused: paused.iter().map(|c| volumes::container_name(c)).collect(),
+            paused: {
+                let mut names: Vec<String> = running.iter().map(|c| volumes::container_name(c)).collect();
+                names.sort();
+                names
+            },
         });
-        for c in &paused {
-            engine
-                .docker()
-                .pause_container(c.id.as_deref().unwrap_or_default())
-                .await
-                .map_err(EngineError::Api)?;
+        let mut paused = Vec::new();
+        let mut copied = Ok(None);
+        for c in &running {
+            match engine.docker().pause_container(c.id.as_deref().unwrap_or_default()).await {
+                Ok(()) => paused.push(*c),
+                Err(e) => {
+                    copied = Err(BackupError::Engine(EngineError::Api(e)));
+                    break;
+                }
+            }
         }
         let file = format!("{}.tar.gz", volume.volume);
-        let copied = download(
+        if copied.is_ok() {
+            copied = download(
             engine,
             container,
             &target,
@@ -278,7 +299,9 @@ async fn copy_all(
             cancel,
             progress,
         )
-        .await;
+        .await
+        .map(Some);
+        }
         let mut unpaused = Ok(());
         for c in &paused {
             if let Err(e) = engine
@@ -289,7 +312,7 @@ async fn copy_all(
                 unpaused = Err(BackupError::Engine(EngineError::Api(e)));
             }
         }
-        let written = copied?;
+        let written = copied?.ok_or(BackupError::Cancelled)?;
         unpaused?;
         progress(BackupEvent::Written {
             volume: volume.volume.clone(),
@@ -387,28 +410,43 @@ pub(super) struct Reach {
     pub containers: Vec<ContainerSummary>,
     /// Ids of the containers created to reach volumes.
     created: Vec<String>,
+    /// Whether only read-write mounts count.
+    writable: bool,
+}
+
+/// Where `container` mounts the engine volume `name` (read-write, with `writable`).
+fn mounts(container: &ContainerSummary, name: &str, writable: bool) -> Option<String> {
+    if writable {
+        volumes::writable_mount_point(container, name)
+    } else {
+        volumes::mount_point(container, name)
+    }
 }
 
 impl Reach {
     /// Finds a container mounting each volume, creating those of the services that mount
     /// a volume no container mounts yet (`compose create --no-recreate`: existing
     /// containers stay as they are; secrets are placeholders in containers never started).
+    /// With `writable`, only read-write mounts count (a restore writes through them).
     pub async fn open(
         engine: &Engine,
         env: Env<'_>,
         wanted: &[&EnvVolume],
+        writable: bool,
         progress: &mut impl FnMut(BackupEvent),
     ) -> Result<Self, BackupError> {
         let project = env.project();
         let before = engine.project_containers(&project, None, true).await?;
         let mut services: Vec<String> = wanted
             .iter()
-            .filter(|v| {
-                !before
-                    .iter()
-                    .any(|c| volumes::mount_point(c, &v.engine_volume).is_some())
+            .filter(|v| !before.iter().any(|c| mounts(c, &v.engine_volume, writable).is_some()))
+            .filter_map(|v| {
+                if writable {
+                    v.writers.first().cloned()
+                } else {
+                    v.mounts.first().map(|(service, _)| service.clone())
+                }
             })
-            .filter_map(|v| v.mounts.first().map(|(service, _)| service.clone()))
             .collect();
         services.sort();
         services.dedup();
@@ -416,6 +454,7 @@ impl Reach {
             return Ok(Self {
                 containers: before,
                 created: Vec::new(),
+                writable,
             });
         }
         progress(BackupEvent::Preparing {
@@ -433,6 +472,7 @@ impl Reach {
         let reach = Self {
             containers: after,
             created: new,
+            writable,
         };
         if let Err(e) = created {
             let _ = reach.release(engine).await;
@@ -445,7 +485,7 @@ impl Reach {
     pub fn through(&self, volume: &EnvVolume) -> Result<(&ContainerSummary, String), BackupError> {
         self.containers
             .iter()
-            .find_map(|c| volumes::mount_point(c, &volume.engine_volume).map(|target| (c, target)))
+            .find_map(|c| mounts(c, &volume.engine_volume, self.writable).map(|target| (c, target)))
             .ok_or_else(|| BackupError::NotReachable {
                 volume: volume.volume.clone(),
             })

@@ -104,6 +104,30 @@ pub enum BackupError {
     /// unfinished backup is removed.
     #[error("the backup was cancelled; nothing was kept")]
     Cancelled,
+    /// Images Compose needs to create the containers a restore writes through are not on
+    /// the engine (nothing was replaced).
+    #[error("the images {} are not on the engine, and a restore creates {env}'s containers from them", images.join(", "))]
+    ImagesMissing {
+        /// Environment.
+        env: String,
+        /// `image (service)`.
+        images: Vec<String>,
+    },
+    /// A restore failed once it had begun replacing volumes.
+    #[error("the restore of {} into {env} stopped half-way: {source}", volumes.join(", "))]
+    RestoreFailed {
+        /// Environment.
+        env: String,
+        /// The volumes being replaced (they may be empty or half written).
+        volumes: Vec<String>,
+        /// The backup being restored.
+        backup: PathBuf,
+        /// The backup of what they held, when one was taken.
+        kept: Option<PathBuf>,
+        /// What failed.
+        #[source]
+        source: Box<BackupError>,
+    },
     /// The backup folder could not be read.
     #[error("cannot read the backups in {}: {source}", path.display())]
     Unreadable {
@@ -140,6 +164,8 @@ impl Diagnostic for BackupError {
             Self::Corrupt { .. } => Code::BackupCorrupt,
             Self::Unwritable { .. } => Code::BackupUnwritable,
             Self::Cancelled => Code::Cancelled,
+            Self::ImagesMissing { .. } => Code::ImagesMissing,
+            Self::RestoreFailed { source, .. } => source.code(),
             Self::Unreadable { .. } => Code::BackupNotFound,
         }
     }
@@ -160,6 +186,12 @@ impl Diagnostic for BackupError {
             Self::Corrupt { .. } => Some("nothing was replaced; restore another backup (`stackpilot backups ENV` lists them)".into()),
             Self::Unwritable { .. } => Some("choose another folder with -o DIR, or free some disk space".into()),
             Self::Cancelled => None,
+            Self::ImagesMissing { env, .. } => Some(format!("start the environment once (`stackpilot up {env}`) or pull the images, stop it, then restore; nothing was replaced")),
+            Self::RestoreFailed { env, backup, kept, .. } => Some(format!(
+                "do not start {env} on these volumes: run `stackpilot restore {env} {}` again once the cause is fixed{}",
+                backup.display(),
+                kept.as_ref().map_or_else(String::new, |k| format!(", or put back what they held with `stackpilot restore {env} {}`", k.display()))
+            )),
             Self::Unreadable { .. } => Some("check the folder's permissions, or name another with --dir".into()),
         }
     }

@@ -194,11 +194,15 @@ pub async fn plan_restore(
             engine_volume: target.engine_volume.clone(),
             exists: volumes::exists(&engine, &target.engine_volume).await?,
             bytes: v.bytes,
-            removed_containers: containers
-                .iter()
-                .filter(|c| volumes::mount_point(c, &target.engine_volume).is_some())
-                .map(volumes::container_name)
-                .collect(),
+            removed_containers: {
+                let mut names: Vec<String> = containers
+                    .iter()
+                    .filter(|c| volumes::mount_point(c, &target.engine_volume).is_some())
+                    .map(volumes::container_name)
+                    .collect();
+                names.sort();
+                names
+            },
         });
     }
     Ok(RestorePlan {
@@ -209,43 +213,56 @@ pub async fn plan_restore(
     })
 }
 
-/// Restores what `plan` says, under the environment's lock: the archives are checked again,
-/// the data being replaced is backed up first when asked, the stopped containers that mount
-/// the volumes and the volumes are removed, Compose creates them again (containers not
-/// started), the data is written through the archive API, and the created containers are
-/// removed, so the next start begins from the restored volumes.
+/// Restores the backup in `dir` (its volumes `volumes`, all when empty) into `env`: what
+/// [`plan_restore`] showed, worked out again under the environment's lock. The archives
+/// are checked again, everything the restore needs is made sure of before anything is
+/// removed (the environment stopped, no other container using the volumes, the images
+/// Compose needs to create the containers there), the data being replaced is backed up
+/// first when asked, then the stopped containers that mount the volumes and the volumes
+/// are removed, Compose creates them again (containers not started), the data is written
+/// through the archive API, and the created containers are removed, so the next start
+/// begins from the restored volumes. A failure once volumes are being replaced says which
+/// and where their data went ([`BackupError::RestoreFailed`]).
 pub async fn restore(
     env: Env<'_>,
-    plan: &RestorePlan,
+    dir: &Path,
+    volumes: &[String],
     options: &RestoreOptions,
     mut progress: impl FnMut(RestoreEvent),
 ) -> Result<RestoreReport, BackupError> {
     let began = Instant::now();
     let _lock = EnvLock::acquire(&env.project(), "restoring")?;
-    let names: Vec<String> = plan.volumes.iter().map(|v| v.volume.clone()).collect();
-    let chosen = chosen(env, &plan.manifest, &names)?;
+    let manifest = Manifest::read(dir)?;
+    let chosen = chosen(env, &manifest, volumes)?;
     for v in &chosen {
-        check(&plan.backup, v, &mut progress).await?;
+        check(dir, v, &mut progress).await?;
     }
-    let ours = volumes::env_volumes(env).await?;
+    let (model, ours) = volumes::env_model(env).await?;
     let engine = Engine::connect().await?;
-    refuse_running(
-        env,
-        &engine
-            .project_containers(&env.project(), None, true)
-            .await?,
-    )?;
+    let containers = engine.project_containers(&env.project(), None, true).await?;
+    refuse_running(env, &containers)?;
+    let targets: Vec<&EnvVolume> = chosen.iter().map(|v| matching(env, &ours, v)).collect::<Result<_, _>>()?;
+    let mut existing = Vec::new();
+    for target in &targets {
+        let others = outside_users(&engine, &env.project(), &target.engine_volume).await?;
+        if !others.is_empty() {
+            return Err(BackupError::VolumeInUse { volume: target.engine_volume.clone(), env: env.name.to_owned(), containers: others });
+        }
+        if volumes::exists(&engine, &target.engine_volume).await? {
+            existing.push(target.volume.clone());
+        }
+    }
+    let writers: Vec<String> = targets.iter().filter_map(|t| t.writers.first().cloned()).collect();
+    let missing = volumes::missing_images(&engine, &model, &writers).await?;
+    if !missing.is_empty() {
+        return Err(BackupError::ImagesMissing { env: env.name.to_owned(), images: missing.into_iter().map(|(s, i)| format!("{i} ({s})")).collect() });
+    }
 
-    let existing: Vec<String> = plan
-        .volumes
-        .iter()
-        .filter(|v| v.exists)
-        .map(|v| v.volume.clone())
-        .collect();
     let kept = if options.keep_current && !existing.is_empty() {
         let keep = BackupOptions {
             volumes: existing,
             dir: options.dir.clone(),
+            before_restoring: dir.file_name().map(|n| n.to_string_lossy().into_owned()),
             ..BackupOptions::default()
         };
         match backup_locked(env, &keep, |e| progress(RestoreEvent::KeepingCurrent(e))).await {
@@ -256,66 +273,50 @@ pub async fn restore(
     } else {
         None
     };
-
-    let targets: Vec<&EnvVolume> = chosen
-        .iter()
-        .map(|v| matching(env, &ours, v))
-        .collect::<Result<_, _>>()?;
-    let containers = engine
-        .project_containers(&env.project(), None, true)
-        .await?;
-    for container in containers.iter().filter(|c| {
-        targets
-            .iter()
-            .any(|t| volumes::mount_point(c, &t.engine_volume).is_some())
-    }) {
-        let options = RemoveContainerOptions {
-            force: false,
-            v: false,
-            link: false,
-        };
-        engine
-            .docker()
-            .remove_container(container.id.as_deref().unwrap_or_default(), Some(options))
-            .await
-            .map_err(EngineError::Api)?;
+    let names: Vec<String> = chosen.iter().map(|v| v.volume.clone()).collect();
+    match replace(&engine, env, dir, &chosen, &targets, &mut progress).await {
+        Ok(()) => Ok(RestoreReport { volumes: names, kept, millis: began.elapsed().as_millis() as u64 }),
+        Err(source) => Err(BackupError::RestoreFailed { env: env.name.to_owned(), volumes: names, backup: dir.to_path_buf(), kept, source: Box::new(source) }),
     }
-    for target in &targets {
-        if volumes::exists(&engine, &target.engine_volume).await? {
-            engine
-                .docker()
-                .remove_volume(
-                    &target.engine_volume,
-                    Some(RemoveVolumeOptions { force: false }),
-                )
-                .await
-                .map_err(EngineError::Api)?;
+}
+
+/// The part of a restore that replaces volumes: their containers and the volumes removed,
+/// created again by Compose, the data written, the created containers removed.
+async fn replace(
+    engine: &Engine,
+    env: Env<'_>,
+    dir: &Path,
+    chosen: &[&VolumeArchive],
+    targets: &[&EnvVolume],
+    progress: &mut impl FnMut(RestoreEvent),
+) -> Result<(), BackupError> {
+    let containers = engine.project_containers(&env.project(), None, true).await?;
+    for container in containers.iter().filter(|c| targets.iter().any(|t| volumes::mount_point(c, &t.engine_volume).is_some())) {
+        let options = RemoveContainerOptions { force: false, v: false, link: false };
+        engine.docker().remove_container(container.id.as_deref().unwrap_or_default(), Some(options)).await.map_err(EngineError::Api)?;
+    }
+    for target in targets {
+        if volumes::exists(engine, &target.engine_volume).await? {
+            engine.docker().remove_volume(&target.engine_volume, Some(RemoveVolumeOptions { force: false })).await.map_err(EngineError::Api)?;
         }
     }
-    let reach = Reach::open(&engine, env, &targets, &mut |e| {
+    let reach = Reach::open(engine, env, targets, true, &mut |e| {
         if let BackupEvent::Preparing { services } = e {
             progress(RestoreEvent::Preparing { services });
         }
     })
     .await?;
     let mut written = Ok(());
-    for (v, target) in chosen.iter().zip(&targets) {
-        written = upload(&engine, &reach, &plan.backup, v, target, &mut progress).await;
+    for (v, target) in chosen.iter().zip(targets) {
+        written = upload(engine, &reach, dir, v, target, progress).await;
         if written.is_err() {
             break;
         }
-        progress(RestoreEvent::Restored {
-            volume: v.volume.clone(),
-        });
+        progress(RestoreEvent::Restored { volume: v.volume.clone() });
     }
-    let released = reach.release(&engine).await;
+    let released = reach.release(engine).await;
     written?;
-    released?;
-    Ok(RestoreReport {
-        volumes: names,
-        kept,
-        millis: began.elapsed().as_millis() as u64,
-    })
+    released
 }
 
 /// The manifest's entries for `names` (all when empty).

@@ -23,11 +23,14 @@ pub struct EnvVolume {
     pub external: bool,
     /// The services that mount it and where: `(service, path)`.
     pub mounts: Vec<(String, String)>,
+    /// The services that mount it read-write (a restore writes through one of them).
+    pub writers: Vec<String>,
 }
 
 /// The named volumes of a resolved model, by name.
 pub(super) fn of_model(model: &ComposeModel) -> Vec<EnvVolume> {
     let mut mounts: BTreeMap<&str, Vec<(String, String)>> = BTreeMap::new();
+    let mut writers: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for (service, definition) in &model.services {
         for mount in &definition.volumes {
             if let Some(volume) = mount.named_volume() {
@@ -35,6 +38,9 @@ pub(super) fn of_model(model: &ComposeModel) -> Vec<EnvVolume> {
                     .entry(volume)
                     .or_default()
                     .push((service.clone(), mount.target.clone()));
+                if !mount.read_only {
+                    writers.entry(volume).or_default().push(service.clone());
+                }
             }
         }
     }
@@ -52,16 +58,52 @@ pub(super) fn of_model(model: &ComposeModel) -> Vec<EnvVolume> {
                 .and_then(serde_json::Value::as_bool)
                 .unwrap_or(false),
             mounts: mounts.remove(key.as_str()).unwrap_or_default(),
+            writers: writers.remove(key.as_str()).unwrap_or_default(),
         })
         .collect()
 }
 
 /// The environment's named volumes, from Compose's model.
 pub(super) async fn env_volumes(env: Env<'_>) -> Result<Vec<EnvVolume>, BackupError> {
+    Ok(env_model(env).await?.1)
+}
+
+/// The environment's model (secrets as placeholders) and its named volumes.
+pub(super) async fn env_model(env: Env<'_>) -> Result<(ComposeModel, Vec<EnvVolume>), BackupError> {
     let cli = ComposeCli::locate().await?;
-    Ok(of_model(
-        &compose::config(&cli, &ProjectSpec::with_placeholder_secrets(env)).await?,
-    ))
+    let model = compose::config(&cli, &ProjectSpec::with_placeholder_secrets(env)).await?;
+    let volumes = of_model(&model);
+    Ok((model, volumes))
+}
+
+/// The images Compose needs to create `services` and the services they depend on, that
+/// the engine does not have: `(service, image)`. Compose would pull or build them, which
+/// may fail (no registry) after a restore began replacing volumes.
+pub(super) async fn missing_images(engine: &Engine, model: &ComposeModel, services: &[String]) -> Result<Vec<(String, String)>, BackupError> {
+    let mut needed: Vec<String> = services.to_vec();
+    let mut i = 0;
+    while i < needed.len() {
+        if let Some(service) = model.services.get(&needed[i]) {
+            for dependency in service.depends_on.keys() {
+                if !needed.contains(dependency) {
+                    needed.push(dependency.clone());
+                }
+            }
+        }
+        i += 1;
+    }
+    let mut missing = Vec::new();
+    for name in needed {
+        let Some(service) = model.services.get(&name) else { continue };
+        // Compose names a built image `<project>-<service>` when the files give none.
+        let image = service.image.clone().unwrap_or_else(|| format!("{}-{name}", model.name));
+        match engine.docker().inspect_image(&image).await {
+            Ok(_) => {}
+            Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => missing.push((name, image)),
+            Err(e) => return Err(EngineError::Api(e).into()),
+        }
+    }
+    Ok(missing)
 }
 
 /// Whether the engine has a volume of this name.
@@ -158,6 +200,16 @@ pub(super) fn mount_point(container: &ContainerSummary, name: &str) -> Option<St
         .and_then(|m| m.destination.clone())
 }
 
+/// Where `container` mounts the engine volume `name` read-write, if it does.
+pub(super) fn writable_mount_point(container: &ContainerSummary, name: &str) -> Option<String> {
+    container
+        .mounts
+        .as_ref()?
+        .iter()
+        .find(|m| m.name.as_deref() == Some(name) && m.rw != Some(false))
+        .and_then(|m| m.destination.clone())
+}
+
 /// The service label of a container of a Compose project.
 pub(super) fn service_of(container: &ContainerSummary) -> Option<&str> {
     container
@@ -203,6 +255,7 @@ mod tests {
                 ("db".to_owned(), "/var/lib/postgresql/data".to_owned())
             ]
         );
+        assert_eq!(volumes[0].writers, ["db"], "a read-only mount is never written through");
         assert!(volumes[1].external && volumes[1].mounts.is_empty());
         assert_eq!(
             volumes[2].engine_volume, "shop-dev_unnamed",
