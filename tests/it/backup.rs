@@ -99,9 +99,11 @@ async fn data_in_volumes_survives_backup_down_volumes_restore_and_up_byte_for_by
     down(&workspace, true).await;
 }
 
-#[tokio::test]
-async fn a_damaged_or_cut_short_backup_is_refused_and_nothing_is_replaced() {
-    let (_dir, workspace) = fixtures("bkbad", &[]);
+/// The data environment started, `a.txt` holding v1 (and 200 kB of random bytes beside it)
+/// backed up into a folder of the test's, then `a.txt` changed to v2: the workspace's
+/// folder, the workspace, the backups' folder and the backup.
+async fn backed_up_then_changed(tag: &str) -> (tempfile::TempDir, Workspace, tempfile::TempDir, std::path::PathBuf) {
+    let (dir, workspace) = fixtures(tag, &[]);
     SecretStore::open(&workspace).expect("keychain").generate_missing("data").expect("secrets");
     let env = workspace.env("data").expect("env");
     let project = env.project();
@@ -111,6 +113,14 @@ async fn a_damaged_or_cut_short_backup_is_refused_and_nothing_is_replaced() {
     let options = BackupOptions { volumes: vec!["data".into()], dir: Some(backups.path().to_path_buf()), ..BackupOptions::default() };
     let good = backup::backup(env, &options, |_| {}).await.expect("backup").path;
     in_db(&project, "echo v2 > /var/lib/db/a.txt");
+    (dir, workspace, backups, good)
+}
+
+#[tokio::test]
+async fn a_damaged_or_cut_short_backup_is_refused_and_nothing_is_replaced() {
+    let (_dir, workspace, backups, good) = backed_up_then_changed("bkbad").await;
+    let env = workspace.env("data").expect("env");
+    let project = env.project();
 
     let refused = backup::plan_restore(env, &good, &[], |_| {}).await.expect_err("running");
     assert!(matches!(refused, BackupError::Running { .. }) && refused.hint().is_some_and(|h| h.contains("stackpilot stop data")), "{refused}");
@@ -229,16 +239,9 @@ async fn the_cli_backs_up_before_down_volumes_and_a_rotation_and_prunes_by_count
 
 #[tokio::test]
 async fn a_restore_that_would_need_a_missing_image_is_refused_before_anything_is_replaced() {
-    let (dir, workspace) = fixtures("bkimg", &[]);
-    SecretStore::open(&workspace).expect("keychain").generate_missing("data").expect("secrets");
+    let (dir, workspace, backups, good) = backed_up_then_changed("bkimg").await;
     let env = workspace.env("data").expect("env");
     let project = env.project();
-    up(&workspace).await;
-    in_db(&project, "echo v1 > /var/lib/db/a.txt");
-    let backups = tempfile::tempdir().expect("tempdir");
-    let options = BackupOptions { volumes: vec!["data".into()], dir: Some(backups.path().to_path_buf()), ..BackupOptions::default() };
-    let good = backup::backup(env, &options, |_| {}).await.expect("backup").path;
-    in_db(&project, "echo v2 > /var/lib/db/a.txt");
     down(&workspace, false).await;
     // db's image is gone from the engine (as after `docker image prune`, with no registry).
     let files = dir.path().join("data.yml");
