@@ -99,7 +99,7 @@ export class BackupsDialog extends EventTarget {
         remove.setAttribute('aria-label', `Delete ${b.name}`);
         actions.append(restore, remove);
       }
-      row.append(el('td', 'backup-name', b.name), el('td', undefined, taken), el('td', undefined, volumes), el('td', undefined, b.manifest ? `${size(bytes)} (${size(onDisk)} on disk)` : ''), actions);
+      row.append(el('td', 'backup-name', b.name), el('td', undefined, taken), el('td', undefined, volumes), el('td', 'backup-size', b.manifest ? `${size(bytes)} (${size(onDisk)} on disk)` : ''), actions);
       return row;
     });
     const empty = el('tr');
