@@ -260,3 +260,40 @@ async fn a_restore_that_would_need_a_missing_image_is_refused_before_anything_is
     assert_eq!(backup::list(env, Some(backups.path())).expect("list").len(), 1, "no backup of the current data was needed");
     let _ = Command::new("docker").args(["volume", "rm", &format!("{project}_data"), &format!("{project}_cache")]).output();
 }
+
+#[tokio::test]
+async fn containers_a_killed_backup_left_paused_run_again_at_the_next_start() {
+    let (dir, workspace) = fixtures("bkkill", &[]);
+    SecretStore::open(&workspace).expect("keychain").generate_missing("data").expect("secrets");
+    let project = workspace.env("data").expect("env").project();
+    up(&workspace).await;
+    // Enough data that the copy is still going when the process is killed.
+    in_db(&project, "head -c 300000000 /dev/urandom > /var/lib/db/big.bin");
+    let backups = tempfile::tempdir().expect("tempdir");
+    let mut child = Command::new(built_binary("stackpilot"))
+        .args(["backup", "data", "--volume", "data", "-o"])
+        .arg(backups.path())
+        .arg("--workspace")
+        .arg(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("stackpilot backup");
+    let paused = || {
+        let out = Command::new("docker").args(["inspect", "-f", "{{.State.Paused}}", &format!("{project}-db-1")]).output().expect("inspect");
+        String::from_utf8_lossy(&out.stdout).trim() == "true"
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !paused() {
+        assert!(std::time::Instant::now() < deadline, "the backup never paused db");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    assert!(paused(), "killed mid-copy, it could not unpause db itself");
+    assert!(std::fs::read_dir(backups.path()).expect("folder").flatten().all(|e| e.file_name().to_string_lossy().ends_with(".partial")), "no backup shows as one");
+    up(&workspace).await;
+    assert!(!paused(), "the next start unpaused what the killed backup left paused");
+    assert_eq!(in_db(&project, "echo alive"), "alive\n");
+    down(&workspace, true).await;
+}

@@ -124,6 +124,10 @@ pub(super) async fn backup_locked(
     let all = volumes::env_volumes(env).await?;
     let chosen = select(env, &all, &options.volumes)?;
     let engine = Engine::connect().await?;
+    let resumed = super::resume_leftovers(&engine, &env.project()).await?;
+    if !resumed.is_empty() {
+        tracing::warn!("unpaused {}, left paused by a backup that was killed", resumed.join(", "));
+    }
     let mut skipped = Vec::new();
     let mut wanted = Vec::new();
     for volume in chosen {
@@ -180,7 +184,7 @@ pub(super) async fn backup_locked(
     crate::paths::private_dir(&partial).map_err(super::unwritable(&partial))?;
 
     let reach = Reach::open(&engine, env, &wanted, false, &mut progress).await?;
-    let copied = copy_all(&engine, &reach, &wanted, &partial, &options.cancel, &mut progress).await;
+    let copied = copy_all(&env.project(), &engine, &reach, &wanted, &partial, &options.cancel, &mut progress).await;
     let released = reach.release(&engine).await;
     let archives = match copied.and_then(|a| released.map(|()| a)) {
         Ok(archives) => archives,
@@ -249,6 +253,7 @@ pub(super) fn select<'a>(
 }
 
 async fn copy_all(
+    project: &str,
     engine: &Engine,
     reach: &Reach,
     wanted: &[&EnvVolume],
@@ -279,6 +284,11 @@ async fn copy_all(
         });
         let mut paused = Vec::new();
         let mut copied = Ok(None);
+        if !running.is_empty() {
+            // Written down first: a backup killed mid-copy leaves them to the next one to unpause.
+            let ids: Vec<String> = running.iter().filter_map(|c| c.id.clone()).collect();
+            super::paused::remember(project, &ids).map_err(|e| BackupError::Unwritable { path: "the record of paused containers".into(), source: e })?;
+        }
         for c in &running {
             match engine.docker().pause_container(c.id.as_deref().unwrap_or_default()).await {
                 Ok(()) => paused.push(*c),
@@ -311,6 +321,9 @@ async fn copy_all(
             {
                 unpaused = Err(BackupError::Engine(EngineError::Api(e)));
             }
+        }
+        if unpaused.is_ok() {
+            super::paused::forget(project);
         }
         let written = copied?.ok_or(BackupError::Cancelled)?;
         unpaused?;

@@ -11,6 +11,7 @@
 mod archive;
 mod catalog;
 mod create;
+mod paused;
 mod restore;
 mod volumes;
 
@@ -22,6 +23,7 @@ pub use create::{backup, BackupEvent, BackupOptions, BackupReport, Skipped};
 pub use restore::{
     plan_restore, restore, PlannedVolume, RestoreEvent, RestoreOptions, RestorePlan, RestoreReport,
 };
+pub use paused::resume_leftovers;
 pub use volumes::{baked_volumes, existing_volumes, EnvVolume};
 
 use crate::{
