@@ -18,3 +18,13 @@ pub fn confirm(question: &str, yes: bool) -> bool {
     let _ = std::io::stdin().lock().read_line(&mut answer);
     matches!(answer.trim(), "y" | "Y" | "yes")
 }
+
+/// Asks `question` on the terminal (the caller made sure there is one); the answer is yes
+/// unless the person says no.
+pub fn confirm_default_yes(question: &str) -> bool {
+    eprint!("{question} [Y/n] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    !matches!(answer.trim(), "n" | "N" | "no")
+}

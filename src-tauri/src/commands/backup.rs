@@ -45,7 +45,7 @@ pub struct RestorePreview {
 pub async fn plan_restore(session: State<'_, Session>, env: String, name: String, on_event: Channel<RestoreEvent>) -> Result<RestorePreview, ErrorReport> {
     let workspace = session.environment(&env)?;
     let env = super::env(&workspace, &env)?;
-    let dir = listed(env, &name)?;
+    let dir = listed(env, &name)?.path;
     let plan = backup::plan_restore(env, &dir, &[], |event| {
         let _ = on_event.send(event);
     })
@@ -61,7 +61,7 @@ pub async fn plan_restore(session: State<'_, Session>, env: String, name: String
 pub async fn restore_backup(session: State<'_, Session>, env: String, name: String, on_event: Channel<RestoreEvent>) -> Result<RestoreReport, ErrorReport> {
     let workspace = session.environment(&env)?;
     let env = super::env(&workspace, &env)?;
-    let dir = listed(env, &name)?;
+    let dir = listed(env, &name)?.path;
     let options = RestoreOptions { keep_current: true, dir: None };
     backup::restore(env, &dir, &[], &options, |event| {
         let _ = on_event.send(event);
@@ -76,8 +76,7 @@ pub async fn restore_backup(session: State<'_, Session>, env: String, name: Stri
 pub async fn delete_backup(session: State<'_, Session>, env: String, name: String) -> Result<(), ErrorReport> {
     let workspace = session.environment(&env)?;
     let env = super::env(&workspace, &env)?;
-    let entry = backup::list(env, None).map_err(|e| ErrorReport::of(&e))?.into_iter().find(|b| b.name == name).ok_or_else(|| not_listed(&name))?;
-    backup::remove(&entry).map_err(|e| ErrorReport::of(&e))
+    backup::remove(&listed(env, &name)?).map_err(|e| ErrorReport::of(&e))
 }
 
 /// The volumes of `env` that would be lost: all it has (`secrets` null, before deleting
@@ -94,13 +93,13 @@ pub async fn volumes_at_risk(session: State<'_, Session>, env: String, secrets: 
     .map_err(|e| ErrorReport::of(&e))
 }
 
-/// The folder of the listed backup `name`.
-fn listed(env: stackpilot_core::Env<'_>, name: &str) -> Result<std::path::PathBuf, ErrorReport> {
-    backup::list(env, None).map_err(|e| ErrorReport::of(&e))?.into_iter().find(|b| b.name == name).map(|b| b.path).ok_or_else(|| not_listed(name))
-}
-
-fn not_listed(name: &str) -> ErrorReport {
-    ErrorReport { code: stackpilot_core::Code::BackupNotFound, message: format!("no backup named {name}"), hint: Some("choose one from the list of backups".into()) }
+/// The backup of `env` listed as `name` (the page never names a path).
+fn listed(env: stackpilot_core::Env<'_>, name: &str) -> Result<BackupEntry, ErrorReport> {
+    backup::list(env, None).map_err(|e| ErrorReport::of(&e))?.into_iter().find(|b| b.name == name).ok_or_else(|| ErrorReport {
+        code: stackpilot_core::Code::BackupNotFound,
+        message: format!("no backup named {name}"),
+        hint: Some("choose one from the list of backups".into()),
+    })
 }
 
 /// The backups of `env` that keeping only the newest `keep` would delete (the page asks,

@@ -451,7 +451,7 @@ pub async fn offer_backup(
     let wanted = backup
         || (!yes && std::io::IsTerminal::is_terminal(&std::io::stdin()) && {
             eprintln!("{why}");
-            confirm_default_yes(&format!("Back up {} first?", volumes.join(", ")))
+            crate::prompt::confirm_default_yes(&format!("Back up {} first?", volumes.join(", ")))
         });
     if !wanted {
         return Ok(());
@@ -464,15 +464,6 @@ pub async fn offer_backup(
     run_backup(env, &options, false).await.map(|_| ())
 }
 
-/// A question whose answer is yes unless the person says no.
-fn confirm_default_yes(question: &str) -> bool {
-    use std::io::{BufRead, Write};
-    eprint!("{question} [Y/n] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut answer);
-    !matches!(answer.trim(), "n" | "N" | "no")
-}
 
 #[cfg(test)]
 mod tests {

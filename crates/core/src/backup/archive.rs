@@ -360,13 +360,19 @@ mod tests {
             header.set_cksum();
             tar.append_data(&mut header, name, *data).expect("tar");
         }
-        let stream = tar.into_inner().expect("tar");
-        let mut writer = VolumeWriter::create(&dir.path().join("data.tar.gz")).expect("create");
+        let volume = archived(dir.path(), &tar.into_inner().expect("tar"));
+        (dir, volume)
+    }
+
+    /// `stream` written as `data.tar.gz` in `dir` (in pieces, as the engine sends it), and
+    /// its manifest entry.
+    fn archived(dir: &Path, stream: &[u8]) -> VolumeArchive {
+        let mut writer = VolumeWriter::create(&dir.join("data.tar.gz")).expect("create");
         for chunk in stream.chunks(1000) {
             writer.write(chunk).expect("write");
         }
         let written = writer.finish().expect("finish");
-        let volume = VolumeArchive {
+        VolumeArchive {
             volume: "data".into(),
             engine_volume: "p_data".into(),
             file: "data.tar.gz".into(),
@@ -374,8 +380,7 @@ mod tests {
             bytes: written.bytes,
             archive_bytes: written.archive_bytes,
             sha256: written.sha256,
-        };
-        (dir, volume)
+        }
     }
 
     #[test]
@@ -436,19 +441,7 @@ mod tests {
         header.set_cksum();
         let mut tar = tar::Builder::new(Vec::new());
         tar.append(&header, &b"hi"[..]).expect("append");
-        let stream = tar.into_inner().expect("tar");
-        let mut writer = VolumeWriter::create(&dir.path().join("data.tar.gz")).expect("create");
-        writer.write(&stream).expect("write");
-        let written = writer.finish().expect("finish");
-        let volume = VolumeArchive {
-            volume: "data".into(),
-            engine_volume: "p_data".into(),
-            file: "data.tar.gz".into(),
-            read_through: "db:/data".into(),
-            bytes: written.bytes,
-            archive_bytes: written.archive_bytes,
-            sha256: written.sha256,
-        };
+        let volume = archived(dir.path(), &tar.into_inner().expect("tar"));
         let error = verify(dir.path(), &volume, |_| {}).expect_err("refused");
         assert!(error.to_string().contains("outside the volume"), "{error}");
     }

@@ -25,9 +25,9 @@ use crate::{
 };
 
 /// How long one archive request to the engine may take (a large volume streams for a while).
-const ARCHIVE_TIMEOUT: Duration = Duration::from_secs(6 * 3600);
-/// How often a copy reports its bytes.
-const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+pub(super) const ARCHIVE_TIMEOUT: Duration = Duration::from_secs(6 * 3600);
+/// How often a copy or a check reports its bytes.
+pub(super) const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
 /// What to back up and where.
 #[derive(Debug, Clone, Default)]
@@ -124,10 +124,7 @@ pub(super) async fn backup_locked(
     let all = volumes::env_volumes(env).await?;
     let chosen = select(env, &all, &options.volumes)?;
     let engine = Engine::connect().await?;
-    let resumed = super::resume_leftovers(&engine, &env.project()).await?;
-    if !resumed.is_empty() {
-        tracing::warn!("unpaused {}, left paused by a backup that was killed", resumed.join(", "));
-    }
+    super::resume_leftovers(&engine, &env.project()).await?;
     let mut skipped = Vec::new();
     let mut wanted = Vec::new();
     for volume in chosen {
@@ -183,40 +180,31 @@ pub(super) async fn backup_locked(
     std::fs::create_dir(&partial).map_err(super::unwritable(&partial))?;
     crate::paths::private_dir(&partial).map_err(super::unwritable(&partial))?;
 
-    let reach = Reach::open(&engine, env, &wanted, false, &mut progress).await?;
-    let copied = copy_all(&env.project(), &engine, &reach, &wanted, &partial, &options.cancel, &mut progress).await;
-    let released = reach.release(&engine).await;
-    let archives = match copied.and_then(|a| released.map(|()| a)) {
-        Ok(archives) => archives,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&partial);
-            return Err(e);
-        }
-    };
-    let manifest = Manifest {
-        format: FORMAT,
-        stackpilot: env!("CARGO_PKG_VERSION").to_owned(),
-        project: env.project(),
-        environment: env.name.to_owned(),
-        created: crate::time::format_timestamp(created_at),
-        engine: engine.endpoint().label(),
-        volumes: archives,
-        before_restoring: options.before_restoring.clone(),
-    };
-    let finished = manifest.write(&partial).and_then(|()| {
+    let finished = async {
+        let reach = Reach::open(&engine, env, &wanted, false, &mut progress).await?;
+        let copied = copy_all(&env.project(), &engine, &reach, &wanted, &partial, &options.cancel, &mut progress).await;
+        let released = reach.release(&engine).await;
+        let manifest = Manifest {
+            format: FORMAT,
+            stackpilot: env!("CARGO_PKG_VERSION").to_owned(),
+            project: env.project(),
+            environment: env.name.to_owned(),
+            created: crate::time::format_timestamp(created_at),
+            engine: engine.endpoint().label(),
+            volumes: copied?,
+            before_restoring: options.before_restoring.clone(),
+        };
+        released?;
+        manifest.write(&partial)?;
         let path = dir.join(&name);
-        std::fs::rename(&partial, &path)
-            .map_err(super::unwritable(&path))
-            .map(|()| path)
-    });
+        std::fs::rename(&partial, &path).map_err(super::unwritable(&path))?;
+        Ok((path, manifest))
+    }
+    .await;
     match finished {
-        Ok(path) => Ok(BackupReport {
-            path,
-            manifest,
-            skipped,
-            millis: began.elapsed().as_millis() as u64,
-        }),
+        Ok((path, manifest)) => Ok(BackupReport { path, manifest, skipped, millis: began.elapsed().as_millis() as u64 }),
         Err(e) => {
+            // Whatever failed, the unfinished folder goes: it never shows as a backup.
             let _ = std::fs::remove_dir_all(&partial);
             Err(e)
         }
@@ -229,27 +217,7 @@ pub(super) fn select<'a>(
     all: &'a [EnvVolume],
     wanted: &[String],
 ) -> Result<Vec<&'a EnvVolume>, BackupError> {
-    if wanted.is_empty() {
-        return Ok(all.iter().collect());
-    }
-    let mut names: Vec<&String> = Vec::new();
-    for name in wanted {
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
-    names
-        .into_iter()
-        .map(|name| {
-            all.iter()
-                .find(|v| &v.volume == name)
-                .ok_or_else(|| BackupError::UnknownVolume {
-                    volume: name.clone(),
-                    env: env.name.to_owned(),
-                    known: all.iter().map(|v| v.volume.clone()).collect(),
-                })
-        })
-        .collect()
+    super::pick(all, wanted, |v| &v.volume, env.name)
 }
 
 async fn copy_all(
@@ -270,7 +238,7 @@ async fn copy_all(
             .containers
             .iter()
             .filter(|c| c.state == Some(bollard::models::ContainerSummaryStateEnum::RUNNING))
-            .filter(|c| volumes::mount_point(c, &volume.engine_volume).is_some())
+            .filter(|c| volumes::mount_point(c, &volume.engine_volume, false).is_some())
             .collect();
         let through = format!("{}:{target}", volumes::container_name(container));
         progress(BackupEvent::Volume {
@@ -283,7 +251,7 @@ async fn copy_all(
             },
         });
         let mut paused = Vec::new();
-        let mut copied = Ok(None);
+        let mut pausing = Ok(());
         if !running.is_empty() {
             // Written down first: a backup killed mid-copy leaves them to the next one to unpause.
             let ids: Vec<String> = running.iter().filter_map(|c| c.id.clone()).collect();
@@ -293,25 +261,16 @@ async fn copy_all(
             match engine.docker().pause_container(c.id.as_deref().unwrap_or_default()).await {
                 Ok(()) => paused.push(*c),
                 Err(e) => {
-                    copied = Err(BackupError::Engine(EngineError::Api(e)));
+                    pausing = Err(BackupError::Engine(EngineError::Api(e)));
                     break;
                 }
             }
         }
         let file = format!("{}.tar.gz", volume.volume);
-        if copied.is_ok() {
-            copied = download(
-            engine,
-            container,
-            &target,
-            &partial.join(&file),
-            &volume.volume,
-            cancel,
-            progress,
-        )
-        .await
-        .map(Some);
-        }
+        let copied = match pausing {
+            Ok(()) => download(engine, container, &target, &partial.join(&file), &volume.volume, cancel, progress).await,
+            Err(e) => Err(e),
+        };
         let mut unpaused = Ok(());
         for c in &paused {
             if let Err(e) = engine
@@ -325,7 +284,7 @@ async fn copy_all(
         if unpaused.is_ok() {
             super::paused::forget(project);
         }
-        let written = copied?.ok_or(BackupError::Cancelled)?;
+        let written = copied?;
         unpaused?;
         progress(BackupEvent::Written {
             volume: volume.volume.clone(),
@@ -427,15 +386,6 @@ pub(super) struct Reach {
     writable: bool,
 }
 
-/// Where `container` mounts the engine volume `name` (read-write, with `writable`).
-fn mounts(container: &ContainerSummary, name: &str, writable: bool) -> Option<String> {
-    if writable {
-        volumes::writable_mount_point(container, name)
-    } else {
-        volumes::mount_point(container, name)
-    }
-}
-
 impl Reach {
     /// Finds a container mounting each volume, creating those of the services that mount
     /// a volume no container mounts yet (`compose create --no-recreate`: existing
@@ -452,7 +402,7 @@ impl Reach {
         let before = engine.project_containers(&project, None, true).await?;
         let mut services: Vec<String> = wanted
             .iter()
-            .filter(|v| !before.iter().any(|c| mounts(c, &v.engine_volume, writable).is_some()))
+            .filter(|v| !before.iter().any(|c| volumes::mount_point(c, &v.engine_volume, writable).is_some()))
             .filter_map(|v| {
                 if writable {
                     v.writers.first().cloned()
@@ -498,7 +448,7 @@ impl Reach {
     pub fn through(&self, volume: &EnvVolume) -> Result<(&ContainerSummary, String), BackupError> {
         self.containers
             .iter()
-            .find_map(|c| mounts(c, &volume.engine_volume, self.writable).map(|target| (c, target)))
+            .find_map(|c| volumes::mount_point(c, &volume.engine_volume, self.writable).map(|target| (c, target)))
             .ok_or_else(|| BackupError::NotReachable {
                 volume: volume.volume.clone(),
             })

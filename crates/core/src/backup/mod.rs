@@ -199,6 +199,26 @@ impl Diagnostic for BackupError {
     }
 }
 
+/// The items of `all` named in `names` (all of them when empty; a name given twice counts
+/// once), or the first unknown name's error, listing the names `whose` has.
+fn pick<'a, T>(all: &'a [T], names: &[String], name_of: impl Fn(&T) -> &String, whose: &str) -> Result<Vec<&'a T>, BackupError> {
+    if names.is_empty() {
+        return Ok(all.iter().collect());
+    }
+    let mut picked: Vec<&T> = Vec::new();
+    for name in names {
+        let item = all.iter().find(|item| name_of(item) == name).ok_or_else(|| BackupError::UnknownVolume {
+            volume: name.clone(),
+            env: whose.to_owned(),
+            known: all.iter().map(|item| name_of(item).clone()).collect(),
+        })?;
+        if !picked.iter().any(|p| std::ptr::eq(*p, item)) {
+            picked.push(item);
+        }
+    }
+    Ok(picked)
+}
+
 /// The error for an I/O failure on `path` while writing a backup.
 fn unwritable(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> BackupError + '_ {
     move |source| BackupError::Unwritable {

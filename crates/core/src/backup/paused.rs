@@ -31,9 +31,9 @@ pub(super) fn forget(project: &str) {
 }
 
 /// Unpauses the containers a killed backup of `project` left paused (those still paused),
-/// and forgets the record; their names. The caller holds the environment's lock.
-pub async fn resume_leftovers(engine: &Engine, project: &str) -> Result<Vec<String>, EngineError> {
-    let Ok(text) = std::fs::read_to_string(record(project)) else { return Ok(Vec::new()) };
+/// says so in the log, and forgets the record. The caller holds the environment's lock.
+pub async fn resume_leftovers(engine: &Engine, project: &str) -> Result<(), EngineError> {
+    let Ok(text) = std::fs::read_to_string(record(project)) else { return Ok(()) };
     let mut resumed = Vec::new();
     for id in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let state = match engine.docker().inspect_container(id, None).await {
@@ -47,5 +47,8 @@ pub async fn resume_leftovers(engine: &Engine, project: &str) -> Result<Vec<Stri
         }
     }
     forget(project);
-    Ok(resumed)
+    if !resumed.is_empty() {
+        tracing::warn!("unpaused {}, left paused by a backup that was killed", resumed.join(", "));
+    }
+    Ok(())
 }

@@ -4,7 +4,7 @@
 use std::{
     collections::HashMap,
     path::{Path, PathBuf},
-    time::{Duration, Instant},
+    time::Instant,
 };
 
 use bollard::query_parameters::{
@@ -14,7 +14,7 @@ use bollard::query_parameters::{
 
 use super::{
     archive::{self, Manifest, VolumeArchive},
-    create::{backup_locked, BackupEvent, BackupOptions, Reach},
+    create::{backup_locked, BackupEvent, BackupOptions, Reach, ARCHIVE_TIMEOUT, PROGRESS_EVERY},
     volumes::{self, EnvVolume},
     BackupError,
 };
@@ -24,8 +24,6 @@ use crate::{
     Env,
 };
 
-/// How long one upload to the engine may take.
-const ARCHIVE_TIMEOUT: Duration = Duration::from_secs(6 * 3600);
 
 /// One volume a restore replaces.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -197,7 +195,7 @@ pub async fn plan_restore(
             removed_containers: {
                 let mut names: Vec<String> = containers
                     .iter()
-                    .filter(|c| volumes::mount_point(c, &target.engine_volume).is_some())
+                    .filter(|c| volumes::mount_point(c, &target.engine_volume, false).is_some())
                     .map(volumes::container_name)
                     .collect();
                 names.sort();
@@ -291,7 +289,7 @@ async fn replace(
     progress: &mut impl FnMut(RestoreEvent),
 ) -> Result<(), BackupError> {
     let containers = engine.project_containers(&env.project(), None, true).await?;
-    for container in containers.iter().filter(|c| targets.iter().any(|t| volumes::mount_point(c, &t.engine_volume).is_some())) {
+    for container in containers.iter().filter(|c| targets.iter().any(|t| volumes::mount_point(c, &t.engine_volume, false).is_some())) {
         let options = RemoveContainerOptions { force: false, v: false, link: false };
         engine.docker().remove_container(container.id.as_deref().unwrap_or_default(), Some(options)).await.map_err(EngineError::Api)?;
     }
@@ -320,28 +318,8 @@ async fn replace(
 }
 
 /// The manifest's entries for `names` (all when empty).
-fn chosen<'a>(
-    env: Env<'_>,
-    manifest: &'a Manifest,
-    names: &[String],
-) -> Result<Vec<&'a VolumeArchive>, BackupError> {
-    if names.is_empty() {
-        return Ok(manifest.volumes.iter().collect());
-    }
-    names
-        .iter()
-        .map(|name| {
-            manifest
-                .volumes
-                .iter()
-                .find(|v| &v.volume == name)
-                .ok_or_else(|| BackupError::UnknownVolume {
-                    volume: name.clone(),
-                    env: format!("the backup of {}", env.name),
-                    known: manifest.volumes.iter().map(|v| v.volume.clone()).collect(),
-                })
-        })
-        .collect()
+fn chosen<'a>(env: Env<'_>, manifest: &'a Manifest, names: &[String]) -> Result<Vec<&'a VolumeArchive>, BackupError> {
+    super::pick(&manifest.volumes, names, |v| &v.volume, &format!("the backup of {}", env.name))
 }
 
 /// Checks one archive end to end on a blocking thread, reporting its progress.
@@ -355,7 +333,7 @@ async fn check(
     let task = tokio::task::spawn_blocking(move || {
         let mut last = Instant::now();
         archive::verify(&dir, &entry, |bytes| {
-            if last.elapsed() >= Duration::from_millis(250) {
+            if last.elapsed() >= PROGRESS_EVERY {
                 last = Instant::now();
                 let _ = sender.send(bytes);
             }
@@ -508,7 +486,7 @@ async fn upload(
         tokio::select! {
             result = &mut upload => break result,
             Some(bytes) = counts.recv() => {
-                if last.elapsed() >= Duration::from_millis(250) {
+                if last.elapsed() >= PROGRESS_EVERY {
                     last = Instant::now();
                     progress(RestoreEvent::Progress { volume: volume.volume.clone(), bytes, total: volume.bytes });
                 }

@@ -190,23 +190,14 @@ pub(super) fn container_name(container: &ContainerSummary) -> String {
         .unwrap_or_default()
 }
 
-/// Where `container` mounts the engine volume `name`, if it does.
-pub(super) fn mount_point(container: &ContainerSummary, name: &str) -> Option<String> {
+/// Where `container` mounts the engine volume `name`, if it does (read-write, with
+/// `writable`: a restore writes through it).
+pub(super) fn mount_point(container: &ContainerSummary, name: &str, writable: bool) -> Option<String> {
     container
         .mounts
         .as_ref()?
         .iter()
-        .find(|m| m.name.as_deref() == Some(name))
-        .and_then(|m| m.destination.clone())
-}
-
-/// Where `container` mounts the engine volume `name` read-write, if it does.
-pub(super) fn writable_mount_point(container: &ContainerSummary, name: &str) -> Option<String> {
-    container
-        .mounts
-        .as_ref()?
-        .iter()
-        .find(|m| m.name.as_deref() == Some(name) && m.rw != Some(false))
+        .find(|m| m.name.as_deref() == Some(name) && !(writable && m.rw == Some(false)))
         .and_then(|m| m.destination.clone())
 }
 

@@ -188,10 +188,8 @@ pub async fn up(
     let project = env.project();
     let _lock = EnvLock::acquire(&project, "starting")?;
     let engine = Engine::connect().await?;
-    match crate::backup::resume_leftovers(&engine, &project).await {
-        Ok(resumed) if !resumed.is_empty() => tracing::warn!("unpaused {}, left paused by a backup that was killed", resumed.join(", ")),
-        Ok(_) => {}
-        Err(e) => tracing::warn!("cannot unpause what a killed backup left paused: {e}"),
+    if let Err(e) = crate::backup::resume_leftovers(&engine, &project).await {
+        tracing::warn!("cannot unpause what a killed backup left paused: {e}");
     }
     let cli = ComposeCli::locate().await?;
     let spec = prepare(env).await?;
